@@ -1,0 +1,427 @@
+"""The content model of the TRUST initiative and the partnerships around it.
+
+Every public item is :class:`Publishable`: it has a slug (its natural key, so
+fixtures load idempotently), a publication state, and created/updated times.
+What "published" means lives in :meth:`PublishableQuerySet.published` alone.
+"""
+
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from .formatting import format_figure, format_partial_date
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Publishable.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Staff see drafts too (in the API and previews); everyone else sees published items."""
+        if user is not None and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Publishable(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published items reach the public site and the API.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Source(Publishable):
+    """A document that content is drawn from; every published item cites at least one."""
+
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("about") + f"#source-{self.slug}"
+
+
+class Sourced(Publishable):
+    sources = models.ManyToManyField(
+        Source,
+        related_name="%(app_label)s_%(class)s_items",
+        blank=True,
+        help_text="The documents this item is drawn from.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Sector(Sourced):
+    """A strategic sector or cooperation area (AI, Semiconductors, Pharmaceuticals…)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:sector-detail", args=[self.slug])
+
+
+class Country(Sourced):
+    name = models.CharField(max_length=120, unique=True)
+    iso_code = models.CharField(
+        "ISO 3166-1 alpha-2 code", max_length=2, unique=True, help_text="For example IN or US."
+    )
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.iso_code and not (self.iso_code.isalpha() and self.iso_code.isupper()):
+            raise ValidationError({"iso_code": "Use two capital letters, such as IN or US."})
+
+
+class Organization(Sourced):
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        null=True,
+        blank=True,
+        help_text="The country that runs or leads it, if any.",
+    )
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class Initiative(Sourced):
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    summary = models.TextField(help_text="One or two plain sentences shown in lists.")
+    body = models.TextField(blank=True, help_text="Markdown.")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+        help_text="The initiative this one is part of, if any.",
+    )
+    launched_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="Leave empty when the source does not say.",
+    )
+    sectors = models.ManyToManyField(Sector, related_name="initiatives", blank=True)
+    partners = models.ManyToManyField(
+        Country, related_name="initiatives", blank=True, help_text="Partner countries."
+    )
+    organizations = models.ManyToManyField(Organization, related_name="initiatives", blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:initiative-detail", args=[self.slug])
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "An initiative cannot be part of itself."})
+            ancestor = ancestor.parent
+
+
+class SectionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, initiative_slug, slug):
+        return self.get(initiative__slug=initiative_slug, slug=slug)
+
+
+class Section(models.Model):
+    """An ordered, headed list of points in an initiative: its aims, a cooperation area…"""
+
+    class Kind(models.TextChoices):
+        AIMS = "aims", "Aims"
+        FEATURE = "feature", "Key feature"
+        SIGNIFICANCE = "significance", "Significance"
+        OVERVIEW = "overview", "Overview"
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FEATURE)
+    heading = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["initiative", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "slug"], name="unique_section_slug_per_initiative"
+            )
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def natural_key(self):
+        return (self.initiative.slug, self.slug)
+
+    natural_key.dependencies = ["initiatives.initiative"]
+
+
+class PointQuerySet(models.QuerySet):
+    def get_by_natural_key(self, initiative_slug, section_slug, position):
+        return self.get(
+            section__initiative__slug=initiative_slug,
+            section__slug=section_slug,
+            position=position,
+        )
+
+
+class Point(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="points")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"], name="unique_point_position_per_section"
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return (*self.section.natural_key(), self.position)
+
+    natural_key.dependencies = ["initiatives.section"]
+
+
+class MilestoneQuerySet(PublishableQuerySet):
+    def chronological(self):
+        return self.order_by(
+            "year",
+            models.F("month").asc(nulls_last=True),
+            models.F("day").asc(nulls_last=True),
+            "title",
+        )
+
+
+class Milestone(Sourced):
+    """Something that happened or is expected, dated only as precisely as the source allows."""
+
+    class Precision(models.TextChoices):
+        YEAR = "year", "Year"
+        MONTH = "month", "Month"
+        DAY = "day", "Day"
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.YEAR)
+    expected = models.BooleanField(
+        default=False, help_text="Tick when the event is planned or expected, not yet happened."
+    )
+    date_qualifier = models.CharField(
+        max_length=40, blank=True, help_text='Words before the date, such as "by the end of".'
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="milestones", null=True, blank=True
+    )
+    countries = models.ManyToManyField(Country, related_name="milestones", blank=True)
+    organizations = models.ManyToManyField(Organization, related_name="milestones", blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "month", "day", "title"]
+
+    def __str__(self):
+        return f"{self.display_date}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("initiatives:timeline") + f"#milestone-{self.slug}"
+
+    def clean(self):
+        errors = {}
+        if self.precision == self.Precision.YEAR:
+            if self.month is not None:
+                errors["month"] = "A year-precision date has no month; clear it or choose Month."
+            if self.day is not None:
+                errors["day"] = "A year-precision date has no day; clear it or choose Day."
+        elif self.precision == self.Precision.MONTH:
+            if self.month is None:
+                errors["month"] = "A month-precision date needs a month."
+            if self.day is not None:
+                errors["day"] = "A month-precision date has no day; clear it or choose Day."
+        elif self.precision == self.Precision.DAY:
+            if self.month is None:
+                errors["month"] = "A day-precision date needs a month."
+            if self.day is None:
+                errors["day"] = "A day-precision date needs a day."
+        if not errors and self.day is not None and self.month and self.year:
+            last_day = calendar.monthrange(self.year, self.month)[1]
+            if self.day > last_day:
+                errors["day"] = (
+                    f"{calendar.month_name[self.month]} {self.year} has {last_day} days."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def date(self):
+        """The first day the milestone could fall on, for sorting and feeds."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def display_date(self):
+        return format_partial_date(
+            self.year, self.month, self.day, self.precision, self.date_qualifier
+        )
+
+
+class Figure(Sourced):
+    """A key number, stored exactly, displayed the way the source gives it."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Percent"
+        INR = "INR", "Indian rupees"
+        USD = "USD", "U.S. dollars"
+        COUNT = "count", "Count"
+        RANK = "rank", "Rank"
+
+    label = models.CharField(max_length=200, help_text="What the number measures.")
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    qualifier = models.CharField(
+        max_length=40, blank=True, help_text='How exact the source is: "nearly", "approximately".'
+    )
+    period = models.CharField(
+        max_length=40, blank=True, help_text="When it applies: FY24, 2023, January 2025."
+    )
+    notes = models.TextField(blank=True, help_text='Caveats such as "excluding lithium".')
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="parts",
+        null=True,
+        blank=True,
+        help_text="The total this figure is a part of (a budget line of a budget).",
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="figures", null=True, blank=True
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="figures", null=True, blank=True
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="figures", null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return f"{self.label}: {self.display_value}"
+
+    def get_absolute_url(self):
+        return reverse("initiatives:figures") + f"#figure-{self.slug}"
+
+    def clean(self):
+        errors = {}
+        if self.value is not None:
+            if self.value < 0:
+                errors["value"] = "A figure cannot be negative."
+            elif self.unit == self.Unit.PERCENT and self.value > 100:
+                errors["value"] = "A percentage cannot be above 100."
+            elif self.unit in (self.Unit.RANK, self.Unit.COUNT) and self.value != int(self.value):
+                errors["value"] = "A rank or a count is a whole number."
+            elif self.unit == self.Unit.RANK and self.value < 1:
+                errors["value"] = "A rank starts at 1."
+        if self.part_of_id is not None:
+            if self.part_of_id == self.pk:
+                errors["part_of"] = "A figure cannot be a part of itself."
+            elif self.part_of.unit != self.unit:
+                errors["part_of"] = "A part must be in the same unit as its total."
+            elif self.value is not None and self.value > self.part_of.value:
+                errors["value"] = "A part cannot be larger than its total."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display_value(self):
+        return format_figure(self.value, self.unit, self.qualifier)

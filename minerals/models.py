@@ -1,0 +1,93 @@
+"""Critical minerals and the strategic sectors that depend on them.
+
+This app builds on :mod:`initiatives` (sectors, initiatives, figures, sources);
+``initiatives`` never imports it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from initiatives.models import Figure, Initiative, PublishableQuerySet, Sector, Sourced
+
+
+class Mineral(Sourced):
+    class Group(models.TextChoices):
+        RARE_EARTH = "rare-earth", "Rare earth element"
+        BATTERY = "battery", "Battery mineral"
+        SEMICONDUCTOR = "semiconductor", "Semiconductor mineral"
+        OTHER = "other", "Other critical mineral"
+
+    name = models.CharField(max_length=100, unique=True)
+    symbol = models.CharField("chemical symbol", max_length=3)
+    group = models.CharField(max_length=20, choices=Group.choices, db_index=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    initiatives = models.ManyToManyField(
+        Initiative,
+        related_name="minerals",
+        blank=True,
+        help_text="Initiatives that address this mineral.",
+    )
+    figures = models.ManyToManyField(
+        Figure, related_name="minerals", blank=True, help_text="Figures about this mineral."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.symbol})"
+
+    def get_absolute_url(self):
+        return reverse("minerals:mineral-detail", args=[self.slug])
+
+    @property
+    def is_rare_earth(self):
+        return self.group == self.Group.RARE_EARTH
+
+    def clean(self):
+        symbol = self.symbol or ""
+        if not (symbol[:1].isupper() and symbol.isalpha() and symbol[1:] == symbol[1:].lower()):
+            raise ValidationError(
+                {"symbol": "A chemical symbol is a capital letter and up to two small ones."}
+            )
+
+
+class ApplicationQuerySet(PublishableQuerySet):
+    def published(self):
+        """An application is public only when it and both of its ends are."""
+        return (
+            super()
+            .published()
+            .filter(
+                mineral__status=Mineral.Status.PUBLISHED,
+                sector__status=Sector.Status.PUBLISHED,
+            )
+        )
+
+
+class Application(Sourced):
+    """A mineral's use in a sector: the link between a sector and the minerals it needs."""
+
+    mineral = models.ForeignKey(Mineral, on_delete=models.CASCADE, related_name="applications")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="applications")
+    use = models.CharField(
+        max_length=300, help_text='What the mineral does there: "high-performance magnets…".'
+    )
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mineral__name", "sector__position", "sector__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mineral", "sector"], name="unique_application_per_mineral_and_sector"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.mineral.name} in {self.sector.name}: {self.use}"
+
+    def get_absolute_url(self):
+        return self.mineral.get_absolute_url() + f"#application-{self.slug}"
