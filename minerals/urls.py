@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "minerals"
-urlpatterns = []
+
+urlpatterns = [
+    path("minerals/", views.MineralListView.as_view(), name="mineral-list"),
+    path("minerals/matrix/", views.MatrixView.as_view(), name="matrix"),
+    path("minerals/<slug:slug>/", views.MineralDetailView.as_view(), name="mineral-detail"),
+]

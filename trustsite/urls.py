@@ -1,11 +1,31 @@
-"""The root URLconf: the admin, the versioned API, and the public pages of both apps."""
+"""The root URLconf: the admin, the versioned API, the site-wide pages and both apps' pages."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from . import views
+from .feeds import UpdatesFeed
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("trustsite.api.urls", "api"), namespace="v1")),
+    path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", UpdatesFeed(), name="feed"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("", include("initiatives.urls")),
     path("", include("minerals.urls")),
 ]
+
+handler404 = "trustsite.views.page_not_found"
+# Django's own 500 view renders 500.html without touching the database.
+handler500 = "django.views.defaults.server_error"

@@ -1,0 +1,204 @@
+"""Public pages of initiatives, sectors, key figures and the timeline.
+
+Every queryset starts from ``.published()`` and prefetches only published
+neighbours, so a draft never shows up as a link and the number of queries a
+page makes does not depend on how much content there is.
+"""
+
+import csv
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.views.generic import DetailView, ListView
+
+from trustsite.charts import figure_charts
+
+from .models import (
+    Country,
+    Figure,
+    Initiative,
+    Milestone,
+    Organization,
+    Section,
+    Sector,
+    Source,
+)
+
+
+def related_model(model, name):
+    """The model behind a relation that the ``minerals`` app adds, without importing it."""
+    return model._meta.get_field(name).related_model
+
+
+def published_sources():
+    return Prefetch("sources", queryset=Source.objects.published())
+
+
+class InitiativeListView(ListView):
+    template_name = "initiatives/initiative_list.html"
+    context_object_name = "initiatives"
+
+    def get_queryset(self):
+        return (
+            Initiative.objects.published()
+            .select_related("parent")
+            .prefetch_related(Prefetch("sectors", queryset=Sector.objects.published()))
+        )
+
+
+class InitiativeDetailView(DetailView):
+    template_name = "initiatives/initiative_detail.html"
+    context_object_name = "initiative"
+
+    def get_queryset(self):
+        mineral_model = related_model(Initiative, "minerals")
+        return (
+            Initiative.objects.published()
+            .select_related("parent")
+            .prefetch_related(
+                Prefetch("children", queryset=Initiative.objects.published()),
+                Prefetch("sectors", queryset=Sector.objects.published()),
+                Prefetch("partners", queryset=Country.objects.published()),
+                Prefetch(
+                    "organizations",
+                    queryset=Organization.objects.published().select_related("country"),
+                ),
+                Prefetch("sections", queryset=Section.objects.prefetch_related("points")),
+                Prefetch("milestones", queryset=Milestone.objects.published().chronological()),
+                Prefetch("figures", queryset=Figure.objects.published()),
+                Prefetch("minerals", queryset=mineral_model.objects.published()),
+                published_sources(),
+            )
+        )
+
+
+class SectorListView(ListView):
+    template_name = "initiatives/sector_list.html"
+    context_object_name = "sectors"
+
+    def get_queryset(self):
+        application_model = related_model(Sector, "applications")
+        return Sector.objects.published().prefetch_related(
+            Prefetch("initiatives", queryset=Initiative.objects.published()),
+            Prefetch(
+                "applications",
+                queryset=application_model.objects.published()
+                .select_related("mineral")
+                .order_by("mineral__name"),
+            ),
+        )
+
+
+class SectorDetailView(DetailView):
+    template_name = "initiatives/sector_detail.html"
+    context_object_name = "sector"
+
+    def get_queryset(self):
+        application_model = related_model(Sector, "applications")
+        return Sector.objects.published().prefetch_related(
+            Prefetch("initiatives", queryset=Initiative.objects.published()),
+            Prefetch(
+                "applications",
+                queryset=application_model.objects.published()
+                .select_related("mineral")
+                .order_by("mineral__name"),
+            ),
+            Prefetch("figures", queryset=Figure.objects.published()),
+            published_sources(),
+        )
+
+
+class FigureQuerysetMixin:
+    def get_queryset(self):
+        mineral_model = related_model(Figure, "minerals")
+        return (
+            Figure.objects.published()
+            .select_related("part_of", "initiative", "country", "sector")
+            .prefetch_related(
+                Prefetch("parts", queryset=Figure.objects.published()),
+                Prefetch("minerals", queryset=mineral_model.objects.published()),
+                published_sources(),
+            )
+        )
+
+
+class FiguresView(FigureQuerysetMixin, ListView):
+    template_name = "initiatives/figures.html"
+    context_object_name = "figures"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["charts"] = figure_charts(context["figures"])
+        return context
+
+
+class FiguresCSVView(FigureQuerysetMixin, ListView):
+    """Every published figure as CSV, with both its exact value and the value as the site shows it."""
+
+    HEADER = [
+        "slug",
+        "label",
+        "value",
+        "unit",
+        "qualifier",
+        "display_value",
+        "period",
+        "notes",
+        "part_of",
+        "initiative",
+        "country",
+        "sector",
+        "minerals",
+        "sources",
+        "url",
+        "updated",
+    ]
+
+    def render_to_response(self, context, **response_kwargs):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="figures.csv"'
+        writer = csv.writer(response)
+        writer.writerow(self.HEADER)
+        for figure in context["object_list"]:
+            writer.writerow(self.row(figure))
+        return response
+
+    def row(self, figure):
+        def slug_if_published(item):
+            return item.slug if item is not None and item.is_published else ""
+
+        return [
+            figure.slug,
+            figure.label,
+            format(figure.value.normalize(), "f"),
+            figure.unit,
+            figure.qualifier,
+            figure.display_value,
+            figure.period,
+            figure.notes,
+            slug_if_published(figure.part_of),
+            slug_if_published(figure.initiative),
+            slug_if_published(figure.country),
+            slug_if_published(figure.sector),
+            " ".join(mineral.slug for mineral in figure.minerals.all()),
+            "; ".join(source.title for source in figure.sources.all()),
+            self.request.build_absolute_uri(figure.get_absolute_url()),
+            figure.updated.isoformat(),
+        ]
+
+
+class TimelineView(ListView):
+    template_name = "initiatives/timeline.html"
+    context_object_name = "milestones"
+
+    def get_queryset(self):
+        return (
+            Milestone.objects.published()
+            .chronological()
+            .select_related("initiative")
+            .prefetch_related(
+                Prefetch("countries", queryset=Country.objects.published()),
+                Prefetch("organizations", queryset=Organization.objects.published()),
+                published_sources(),
+            )
+        )

@@ -1,0 +1,126 @@
+"""Public pages of minerals: the filterable index, a mineral, and the dependency matrix."""
+
+from django import forms
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView
+
+from initiatives.models import Figure, Initiative, Sector, Source
+
+from .filters import MineralFilter
+from .models import Application, Mineral
+
+
+class OrderingForm(forms.Form):
+    """How the reader wants the minerals index sorted; the keys are what the URL shows."""
+
+    ORDERINGS = {
+        "name": ("name",),
+        "-name": ("-name",),
+        "symbol": ("symbol", "name"),
+        "group": ("group", "name"),
+    }
+    ordering = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("name", "Name (A to Z)"),
+            ("-name", "Name (Z to A)"),
+            ("symbol", "Chemical symbol"),
+            ("group", "Group"),
+        ],
+    )
+
+    def order_by(self):
+        key = self.cleaned_data.get("ordering") if self.is_valid() else ""
+        return self.ORDERINGS.get(key or "name")
+
+
+class MineralListView(ListView):
+    """The filter and the sort order are plain GET forms: they work without JavaScript.
+
+    A value the forms cannot accept answers 400 with the form's message beside the field.
+    """
+
+    template_name = "minerals/mineral_list.html"
+    context_object_name = "minerals"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = Mineral.objects.published().prefetch_related(
+            Prefetch(
+                "applications", queryset=Application.objects.published().select_related("sector")
+            )
+        )
+        self.filterset = MineralFilter(self.request.GET or None, queryset=queryset)
+        self.ordering_form = OrderingForm(self.request.GET or None)
+        if not self.filterset.is_bound:
+            filtered = queryset
+        elif self.filterset.is_valid():
+            filtered = self.filterset.qs
+        else:
+            filtered = queryset.none()
+        return filtered.order_by(*self.ordering_form.order_by())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filterset.form
+        context["ordering_form"] = self.ordering_form
+        context["is_filtered"] = any(
+            self.request.GET.get(name) for name in self.filterset.form.fields
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.form.errors or self.ordering_form.errors:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class MineralDetailView(DetailView):
+    template_name = "minerals/mineral_detail.html"
+    context_object_name = "mineral"
+
+    def get_queryset(self):
+        return Mineral.objects.published().prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.published()
+                .select_related("sector")
+                .order_by("sector__position", "sector__name"),
+            ),
+            Prefetch(
+                "figures",
+                queryset=Figure.objects.published().select_related("part_of"),
+            ),
+            Prefetch("initiatives", queryset=Initiative.objects.published()),
+            Prefetch("sources", queryset=Source.objects.published()),
+        )
+
+
+class MatrixView(ListView):
+    """Minerals down the side, the sectors that depend on any of them across the top."""
+
+    template_name = "minerals/matrix.html"
+    context_object_name = "minerals"
+
+    def get_queryset(self):
+        return Mineral.objects.published().prefetch_related(
+            Prefetch("applications", queryset=Application.objects.published())
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sectors = list(
+            Sector.objects.published()
+            .filter(applications__in=Application.objects.published())
+            .distinct()
+        )
+        context["sectors"] = sectors
+        context["rows"] = [dependency_row(mineral, sectors) for mineral in context["minerals"]]
+        return context
+
+
+def dependency_row(mineral, sectors):
+    """A mineral and, for each sector column, its application there or None."""
+    by_sector = {application.sector_id: application for application in mineral.applications.all()}
+    return mineral, [by_sector.get(sector.pk) for sector in sectors]

@@ -1,0 +1,105 @@
+"""Bar charts of key figures, computed on the server so the page needs no JavaScript.
+
+A chart is plain data (rows with a label, the value as the site shows it, and a
+bar length in chart units); ``templates/includes/chart.html`` draws it as an
+inline SVG with a title and a description, and repeats the numbers in a table.
+"""
+
+import textwrap
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from initiatives.formatting import format_figure
+
+BAR_SPACE = 300  # chart units the longest bar may take (the SVG is 480 wide)
+LABEL_WIDTH = 62  # characters before a label wraps
+ROW_HEIGHT_PER_LINE = 17
+BAR_HEIGHT = 18
+
+
+@dataclass
+class Row:
+    label: str
+    display: str
+    value: Decimal
+    slug: str = ""
+    bar: float = 0
+    lines: list = field(default_factory=list)
+    y: int = 0
+    bar_y: int = 0
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    description: str
+    value_heading: str
+    rows: list
+    height: int = 0
+
+
+def layout(chart, scale_to):
+    """Give every row its bar length (relative to ``scale_to``) and its place in the SVG."""
+    y = 8
+    for row in chart.rows:
+        row.bar = round(float(row.value / scale_to) * BAR_SPACE, 1) if scale_to else 0
+        row.lines = textwrap.wrap(row.label, LABEL_WIDTH) or [""]
+        row.y = y + 14
+        y += ROW_HEIGHT_PER_LINE * len(row.lines)
+        row.bar_y = y
+        y += BAR_HEIGHT + 16
+    chart.height = y
+    return chart
+
+
+def breakdown_chart(total, parts):
+    """A total and its published parts, with what the parts leave over as its own bar."""
+    rest = total.value - sum((part.value for part in parts), Decimal(0))
+    rows = [Row(total.label, total.display_value, total.value, total.slug)]
+    rows += [Row(part.label, part.display_value, part.value, part.slug) for part in parts]
+    if rest > 0:
+        rows.append(Row("Rest of the total", format_figure(rest, total.unit, total.qualifier), rest))
+    period = f" ({total.period})" if total.period else ""
+    shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
+    chart = Chart(
+        slug=f"breakdown-{total.slug}",
+        title=f"{total.label}{period} and its parts",
+        description=f"Horizontal bar chart, bars to scale with the total. {shown}.",
+        value_heading="Amount",
+        rows=rows,
+    )
+    return layout(chart, total.value)
+
+
+def shares_chart(figures):
+    rows = []
+    for figure in figures:
+        period = f" ({figure.period})" if figure.period else ""
+        rows.append(Row(f"{figure.label}{period}", figure.display_value, figure.value, figure.slug))
+    shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
+    chart = Chart(
+        slug="shares",
+        title="Shares, in percent",
+        description=f"Horizontal bar chart, each bar out of 100%. {shown}.",
+        value_heading="Share",
+        rows=rows,
+    )
+    return layout(chart, Decimal(100))
+
+
+def figure_charts(figures):
+    """The charts the key-figures page shows: each total with parts, then all top-level shares.
+
+    ``figures`` must be published figures with ``parts`` prefetched (published only).
+    """
+    figures = list(figures)
+    charts = [
+        breakdown_chart(figure, list(figure.parts.all()))
+        for figure in figures
+        if figure.part_of_id is None and figure.parts.all()
+    ]
+    shares = [f for f in figures if f.unit == "percent" and f.part_of_id is None]
+    if shares:
+        charts.append(shares_chart(shares))
+    return charts

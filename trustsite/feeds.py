@@ -1,0 +1,60 @@
+"""An Atom feed of the most recently updated published items, for readers who follow changes."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from initiatives.models import Figure, Initiative, Milestone, Sector, Source
+from minerals.models import Application, Mineral
+
+FEED_LENGTH = 30
+
+
+def recently_updated(limit=FEED_LENGTH):
+    """The ``limit`` most recently updated items of every kind: one query per kind."""
+    querysets = [
+        Initiative.objects.published(),
+        Sector.objects.published(),
+        Mineral.objects.published(),
+        Application.objects.published().select_related("mineral", "sector"),
+        Milestone.objects.published(),
+        Figure.objects.published(),
+        Source.objects.published(),
+    ]
+    items = [item for qs in querysets for item in qs.order_by("-updated", "slug")[:limit]]
+    items.sort(key=lambda item: item.updated, reverse=True)
+    return items[:limit]
+
+
+class UpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "trustsite: latest updates"
+    subtitle = (
+        "Initiatives, sectors, minerals, key figures and milestones of the U.S.-India "
+        "TRUST initiative, as they are added or corrected."
+    )
+
+    def link(self):
+        return reverse("home")
+
+    def items(self):
+        return recently_updated()
+
+    def item_title(self, item):
+        return f"{item._meta.verbose_name.capitalize()}: {item}"
+
+    def item_description(self, item):
+        for name in ("summary", "description", "use", "notes"):
+            text = getattr(item, name, "")
+            if text:
+                return text
+        return str(item)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_updateddate(self, item):
+        return item.updated
+
+    def item_pubdate(self, item):
+        return item.created

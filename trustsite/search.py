@@ -1,0 +1,204 @@
+"""Search across the published content, with highlighted snippets.
+
+On PostgreSQL it is full-text search (stemmed, ranked, with ``ts_headline``
+snippets). On SQLite, the newcomer's database, it falls back to matching every
+word of the query as a substring, which finds the same items for single words.
+Either way a result is only ever a published item, and a snippet is escaped
+before the only markup it may carry, ``<mark>``, is added.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from initiatives.models import Figure, Initiative, Milestone, Point, Sector, Source
+from minerals.models import Application, Mineral
+
+MAX_QUERY_LENGTH = 200
+RESULTS_PER_KIND = 20
+SNIPPET_CHARS = 220
+# Control characters no editor types: they mark highlights until the text is escaped.
+START, STOP = "\x1e", "\x1f"
+
+
+@dataclass
+class Target:
+    kind: str
+    fields: tuple
+    related: tuple = ()
+
+    def queryset(self):
+        raise NotImplementedError
+
+
+class ModelTarget(Target):
+    def __init__(self, kind, model, fields, related=()):
+        super().__init__(kind, fields, related)
+        self.model = model
+
+    def queryset(self):
+        return self.model.objects.published().select_related(*self.related)
+
+    def title(self, item):
+        return str(item)
+
+    def url(self, item):
+        return item.get_absolute_url()
+
+
+class PointTarget(ModelTarget):
+    """A point of an initiative's section is found as that section of the initiative."""
+
+    def queryset(self):
+        return Point.objects.filter(
+            section__initiative__in=Initiative.objects.published()
+        ).select_related(*self.related)
+
+    def title(self, item):
+        return f"{item.section.initiative.name}: {item.section.heading}"
+
+    def url(self, item):
+        return f"{item.section.initiative.get_absolute_url()}#section-{item.section.slug}"
+
+
+TARGETS = [
+    ModelTarget("Initiative", Initiative, ("name", "acronym", "summary", "body")),
+    ModelTarget("Sector", Sector, ("name", "summary", "body")),
+    ModelTarget("Mineral", Mineral, ("name", "symbol", "summary", "body")),
+    ModelTarget(
+        "Application",
+        Application,
+        ("mineral__name", "sector__name", "use"),
+        related=("mineral", "sector"),
+    ),
+    ModelTarget("Milestone", Milestone, ("title", "description", "date_qualifier")),
+    ModelTarget("Key figure", Figure, ("label", "qualifier", "period", "notes")),
+    ModelTarget("Source", Source, ("title", "publisher", "description")),
+    PointTarget(
+        "Initiative section",
+        Point,
+        ("section__heading", "text"),
+        related=("section__initiative",),
+    ),
+]
+
+
+@dataclass
+class Result:
+    kind: str
+    title: str
+    url: str
+    snippet: str
+    rank: float
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search the site",
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        error_messages={
+            "max_length": f"Please shorten your search to {MAX_QUERY_LENGTH} characters or fewer."
+        },
+    )
+
+    def results(self):
+        query = self.cleaned_data.get("q", "")
+        if not query:
+            return []
+        search = search_postgres if connection.vendor == "postgresql" else search_substring
+        found = [result for target in TARGETS for result in search(target, query)]
+        return sorted(found, key=lambda result: (-result.rank, result.kind, result.title))
+
+
+def joined_text(fields):
+    parts = []
+    for field in fields:
+        parts.extend([field, Value(" ")])
+    return Concat(*parts[:-1], output_field=TextField())
+
+
+def search_postgres(target, query):
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    vector = SearchVector(*target.fields, config="english")
+    items = (
+        target.queryset()
+        .annotate(
+            search=vector,
+            rank=SearchRank(vector, search_query),
+            headline=SearchHeadline(
+                joined_text(target.fields),
+                search_query,
+                config="english",
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=35,
+                min_words=15,
+            ),
+        )
+        .filter(search=search_query)
+        .order_by("-rank")[:RESULTS_PER_KIND]
+    )
+    return [
+        Result(target.kind, target.title(item), target.url(item), marked(item.headline), item.rank)
+        for item in items
+    ]
+
+
+def search_substring(target, query):
+    words = query.split()
+    condition = Q()
+    for word in words:
+        condition &= any_field_contains(target.fields, word)
+    items = target.queryset().filter(condition)[:RESULTS_PER_KIND]
+    results = []
+    for item in items:
+        text = " ".join(str(value_of(item, field)) for field in target.fields)
+        rank = sum(text.lower().count(word.lower()) for word in words)
+        snippet = marked(highlight(excerpt(text, words), words))
+        results.append(Result(target.kind, target.title(item), target.url(item), snippet, rank))
+    return results
+
+
+def any_field_contains(fields, word):
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": word})
+    return condition
+
+
+def value_of(item, path):
+    for name in path.split("__"):
+        item = getattr(item, name)
+    return item
+
+
+def excerpt(text, words):
+    """About SNIPPET_CHARS characters of ``text`` around the first word found, on word breaks."""
+    lowered = text.lower()
+    positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
+    start = max(min(positions, default=0) - SNIPPET_CHARS // 3, 0)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = start + SNIPPET_CHARS
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+
+
+def highlight(text, words):
+    pattern = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.sub(f"({pattern})", f"{START}\\1{STOP}", text, flags=re.IGNORECASE)
+
+
+def marked(text):
+    """Escape the snippet, then turn the highlight markers into <mark> elements."""
+    safe = escape(text)
+    return mark_safe(safe.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308

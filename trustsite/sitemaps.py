@@ -1,0 +1,50 @@
+"""sitemap.xml: every public page, with detail pages dated by their last update."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from initiatives.models import Initiative, Sector
+from minerals.models import Mineral
+
+STATIC_PAGES = [
+    "home",
+    "about",
+    "initiatives:initiative-list",
+    "initiatives:sector-list",
+    "initiatives:figures",
+    "initiatives:timeline",
+    "minerals:mineral-list",
+    "minerals:matrix",
+]
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return STATIC_PAGES
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PublishedSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def items(self):
+        return self.model.objects.published().order_by("slug")
+
+    def lastmod(self, item):
+        return item.updated
+
+
+SITEMAPS = {
+    "pages": StaticSitemap(),
+    "initiatives": PublishedSitemap(Initiative),
+    "sectors": PublishedSitemap(Sector),
+    "minerals": PublishedSitemap(Mineral),
+}

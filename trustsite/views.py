@@ -1,0 +1,77 @@
+"""Site-wide pages: home, about and sources, search, robots.txt and the error pages."""
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.views.generic import ListView, TemplateView
+
+from initiatives.models import Figure, Initiative, Milestone, Section, Sector, Source
+
+from .search import SearchForm
+
+FEATURED_INITIATIVE = "trust"
+HEADLINE_FIGURES = 4
+LATEST_MILESTONES = 4
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["featured"] = (
+            Initiative.objects.published()
+            .filter(slug=FEATURED_INITIATIVE)
+            .prefetch_related(
+                Prefetch(
+                    "sections",
+                    queryset=Section.objects.filter(kind=Section.Kind.AIMS).prefetch_related(
+                        "points"
+                    ),
+                )
+            )
+            .first()
+        )
+        context["initiatives"] = (
+            Initiative.objects.published().exclude(slug=FEATURED_INITIATIVE).filter(parent=None)
+        )
+        context["sectors"] = Sector.objects.published()
+        context["figures"] = Figure.objects.published().filter(part_of=None)[:HEADLINE_FIGURES]
+        latest = Milestone.objects.published().chronological().reverse()[:LATEST_MILESTONES]
+        context["milestones"] = list(latest)
+        return context
+
+
+class AboutView(ListView):
+    template_name = "about.html"
+    context_object_name = "sources"
+
+    def get_queryset(self):
+        return Source.objects.published()
+
+
+class SearchView(TemplateView):
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = SearchForm(self.request.GET)
+        context["form"] = form
+        context["results"] = form.results() if form.is_valid() else []
+        context["query"] = form.cleaned_data.get("q", "") if form.is_valid() else ""
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if context["form"].errors:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+
+def page_not_found(request, exception):
+    """A 404 that keeps the site's navigation and offers a search box."""
+    return render(request, "404.html", {"form": SearchForm()}, status=404)
+
