@@ -1,8 +1,9 @@
 import django_filters
 
-from initiatives.models import Sector
+from initiatives.filters import ContentFilterSet, SlugFilter, StrictBooleanFilter, visible
+from initiatives.models import Initiative, Sector
 
-from .models import Mineral
+from .models import Application, Mineral
 
 
 class MineralFilter(django_filters.FilterSet):
@@ -37,3 +38,35 @@ class MineralFilter(django_filters.FilterSet):
             return queryset
         rare_earth = Mineral.Group.RARE_EARTH
         return queryset.filter(group=rare_earth) if value else queryset.exclude(group=rare_earth)
+
+
+class MineralAPIFilter(ContentFilterSet, MineralFilter):
+    """The API's mineral filters: the public ones plus an initiative, with a strict boolean.
+
+    ``rare_earth`` keeps its name and meaning but refuses anything other than true
+    or false with a 400, where the public page's form would quietly ignore it.
+    """
+
+    rare_earth = StrictBooleanFilter(
+        method="filter_rare_earth",
+        label="Rare earth element",
+        help_text="true for rare earth elements only, false for all others.",
+    )
+    initiative = SlugFilter(
+        field_name="initiatives",
+        queryset=visible(Initiative),
+        help_text="Slug of an initiative that addresses the mineral.",
+    )
+
+    class Meta:
+        model = Mineral
+        fields = ["status", "updated_after", "group", "sector", "rare_earth", "initiative"]
+
+
+class ApplicationFilter(ContentFilterSet):
+    mineral = SlugFilter(queryset=visible(Mineral), help_text="Slug of the mineral used.")
+    sector = SlugFilter(queryset=visible(Sector), help_text="Slug of the sector that uses it.")
+
+    class Meta:
+        model = Application
+        fields = ["status", "updated_after", "mineral", "sector"]

@@ -1,1 +1,29 @@
-urlpatterns = []
+"""The API v1 URLconf: one resource per content type, the schema and its documentation.
+
+Included under the ``v1`` namespace, so names reverse as ``v1:sector-list`` and so on.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from initiatives import api as initiatives_api
+from minerals import api as minerals_api
+
+router = DefaultRouter()
+router.register("sources", initiatives_api.SourceViewSet)
+router.register("sectors", initiatives_api.SectorViewSet)
+router.register("countries", initiatives_api.CountryViewSet)
+router.register("organizations", initiatives_api.OrganizationViewSet)
+router.register("initiatives", initiatives_api.InitiativeViewSet)
+router.register("milestones", initiatives_api.MilestoneViewSet)
+router.register("figures", initiatives_api.FigureViewSet)
+router.register("minerals", minerals_api.MineralViewSet)
+router.register("applications", minerals_api.ApplicationViewSet)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    *router.urls,
+]

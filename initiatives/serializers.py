@@ -1,0 +1,191 @@
+"""API representations of the initiatives content.
+
+Related items appear as API links and are written as slugs (see
+:class:`trustsite.api.serializers.SlugHyperlinkField`); ``page`` is the public page.
+"""
+
+from rest_framework import serializers
+
+from trustsite.api.serializers import (
+    ContentSerializer,
+    DescribedFieldsMixin,
+    PageLinkMixin,
+    SlugHyperlinkedIdentityField,
+    SlugHyperlinkField,
+)
+
+from .models import Country, Figure, Initiative, Milestone, Organization, Section, Sector, Source
+
+COMMON = ["url", "slug", "status"]
+TIMES = ["sources", "created", "updated"]
+
+
+class SourceSerializer(PageLinkMixin, ContentSerializer):
+    """A document the content is drawn from."""
+
+    url = SlugHyperlinkedIdentityField(view_name="source-detail", help_text="This item in the API.")
+    document_url = serializers.URLField(
+        source="url", required=False, allow_blank=True, help_text="Where the document is online."
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "url",
+            "page",
+            "slug",
+            "status",
+            "title",
+            "publisher",
+            "document_url",
+            "published_on",
+            "description",
+            "created",
+            "updated",
+        ]
+
+
+class SectorSerializer(PageLinkMixin, ContentSerializer):
+    """A strategic sector or cooperation area."""
+
+    class Meta:
+        model = Sector
+        fields = [*COMMON, "page", "name", "summary", "body", "position", *TIMES]
+
+
+class CountrySerializer(ContentSerializer):
+    """A country: a partner, or context."""
+
+    class Meta:
+        model = Country
+        fields = [*COMMON, "name", "iso_code", "summary", *TIMES]
+
+
+class OrganizationSerializer(ContentSerializer):
+    """An agency, unit or network."""
+
+    class Meta:
+        model = Organization
+        fields = [*COMMON, "name", "acronym", "country", "summary", *TIMES]
+
+
+class SectionSerializer(DescribedFieldsMixin, serializers.ModelSerializer):
+    """A headed, ordered list of points in an initiative."""
+
+    points = serializers.SlugRelatedField(
+        slug_field="text",
+        many=True,
+        read_only=True,
+        help_text="The section's points, in order.",
+    )
+
+    class Meta:
+        model = Section
+        fields = ["slug", "kind", "heading", "points"]
+        read_only_fields = fields
+
+
+class InitiativeSerializer(PageLinkMixin, ContentSerializer):
+    """An initiative or partnership, with its sections of points."""
+
+    children = SlugHyperlinkField(
+        view_name="initiative-detail",
+        many=True,
+        read_only=True,
+        help_text="Initiatives that are part of this one.",
+    )
+    sections = SectionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Ordered, headed lists of points: aims, key features, significance.",
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            *COMMON,
+            "page",
+            "name",
+            "acronym",
+            "summary",
+            "body",
+            "parent",
+            "children",
+            "launched_year",
+            "sectors",
+            "partners",
+            "organizations",
+            "position",
+            "sections",
+            *TIMES,
+        ]
+
+
+class MilestoneSerializer(PageLinkMixin, ContentSerializer):
+    """An event that happened or is expected, dated as precisely as known."""
+
+    display_date = serializers.CharField(
+        read_only=True, help_text="The date as the site shows it, only as precise as known."
+    )
+
+    class Meta:
+        model = Milestone
+        fields = [
+            *COMMON,
+            "page",
+            "title",
+            "description",
+            "year",
+            "month",
+            "day",
+            "precision",
+            "date_qualifier",
+            "display_date",
+            "expected",
+            "initiative",
+            "countries",
+            "organizations",
+            *TIMES,
+        ]
+
+
+class FigureSerializer(PageLinkMixin, ContentSerializer):
+    """A key number: exact in `value`, as the site shows it in `display`."""
+
+    display = serializers.CharField(
+        source="display_value",
+        read_only=True,
+        help_text="The value as the site shows it (₹30,000 crore, nearly 70%).",
+    )
+    minerals = SlugHyperlinkField(
+        view_name="mineral-detail",
+        many=True,
+        read_only=True,
+        help_text="Minerals the figure is about (set on the mineral).",
+    )
+
+    class Meta:
+        model = Figure
+        fields = [
+            *COMMON,
+            "page",
+            "label",
+            "value",
+            "unit",
+            "qualifier",
+            "period",
+            "display",
+            "notes",
+            "part_of",
+            "initiative",
+            "country",
+            "sector",
+            "minerals",
+            "position",
+            *TIMES,
+        ]
+        extra_kwargs = {
+            "value": {
+                "help_text": "The exact value, as a decimal string; `display` formats it.",
+            }
+        }

@@ -1,0 +1,61 @@
+"""API representations of minerals and their applications in sectors."""
+
+from rest_framework import serializers
+
+from trustsite.api.serializers import ContentSerializer, PageLinkMixin, SlugHyperlinkField
+
+from .models import Application, Mineral
+
+
+class MineralSerializer(PageLinkMixin, ContentSerializer):
+    """A critical mineral, with its uses, the initiatives addressing it and figures."""
+
+    is_rare_earth = serializers.BooleanField(
+        read_only=True, help_text="Whether the mineral is a rare earth element."
+    )
+    applications = SlugHyperlinkField(
+        view_name="application-detail",
+        many=True,
+        read_only=True,
+        help_text="Its uses in sectors.",
+    )
+
+    class Meta:
+        model = Mineral
+        fields = [
+            "url",
+            "slug",
+            "status",
+            "page",
+            "name",
+            "symbol",
+            "group",
+            "is_rare_earth",
+            "summary",
+            "body",
+            "applications",
+            "initiatives",
+            "figures",
+            "sources",
+            "created",
+            "updated",
+        ]
+
+
+class ApplicationSerializer(PageLinkMixin, ContentSerializer):
+    """A mineral's use in a sector."""
+
+    class Meta:
+        model = Application
+        fields = [
+            "url",
+            "slug",
+            "status",
+            "page",
+            "mineral",
+            "sector",
+            "use",
+            "sources",
+            "created",
+            "updated",
+        ]

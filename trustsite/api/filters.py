@@ -1,0 +1,69 @@
+"""Search and ordering backends that say what they accept and refuse what they do not."""
+
+from rest_framework import filters, serializers
+
+
+class SearchFilter(filters.SearchFilter):
+    """Free-text search; the schema lists the fields it looks in."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({self.search_param: error.detail}) from error
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = ", ".join(name.lstrip("^=@$") for name in getattr(view, "search_fields", []))
+        parameters[0]["description"] = (
+            f"Words to look for (case-insensitive; every word must match) in: {fields}."
+        )
+        return parameters
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """Sort by the listed fields; an unknown field answers 400 instead of being ignored.
+
+    The slug is always the last sort key, so that pages never overlap or skip items
+    when many share a value of the sort field.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            allowed = {name for name, _ in self.get_valid_fields(queryset, view, {})}
+            unknown = [
+                term for term in params.split(",") if term.strip().lstrip("-") not in allowed
+            ]
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Cannot order by {', '.join(repr(term) for term in unknown)}. "
+                            f"Choose from: {', '.join(sorted(allowed))} (prefix - to reverse)."
+                        ]
+                    }
+                )
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and "slug" not in ordering and "-slug" not in ordering:
+            ordering = [*ordering, "slug"]
+        return ordering
+
+    def get_schema_operation_parameters(self, view):
+        fields = [name for name, _ in self.get_valid_fields(None, view, {})]
+        choices = [option for name in fields for option in (name, f"-{name}")]
+        default = getattr(view, "ordering", None)
+        default = ", ".join(default) if default else "the resource's natural order"
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Sort keys, separated by commas; a leading - reverses one. Default: {default}."
+                ),
+                "schema": {"type": "array", "items": {"type": "string", "enum": choices}},
+                "style": "form",
+                "explode": False,
+            }
+        ]

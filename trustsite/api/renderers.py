@@ -1,0 +1,77 @@
+"""CSV for every list, so that spreadsheets and scripts can read the API directly."""
+
+import csv
+import io
+import json
+
+from rest_framework.renderers import BaseRenderer
+
+
+class CSVRenderer(BaseRenderer):
+    """One row per item, one column per field, in the serializer's field order.
+
+    Lists of links become one cell with the links separated by spaces (a URL never
+    holds a space); nested objects such as an initiative's sections stay JSON in their
+    cell, so nothing the JSON gives is lost.
+    """
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        if data is None:
+            return b""
+        rows = self.rows(data)
+        header = self.header(rows, renderer_context)
+        response = renderer_context.get("response")
+        view = renderer_context.get("view")
+        if response is not None and not response.exception and view is not None:
+            name = getattr(view, "basename", None) or "data"
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([self.cell(row.get(column)) for column in header])
+        return out.getvalue().encode(self.charset)
+
+    @staticmethod
+    def rows(data):
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            data = data["results"]
+        if isinstance(data, dict):
+            return [data]
+        if isinstance(data, list):
+            return [row if isinstance(row, dict) else {"value": row} for row in data]
+        return [{"value": data}]
+
+    @staticmethod
+    def header(rows, renderer_context):
+        """The serializer's fields when the rows come from it, so that an empty page
+        still has its header; otherwise (errors, the API root) the keys of the rows."""
+        columns = []
+        for row in rows:
+            columns.extend(key for key in row if key not in columns)
+        view = renderer_context.get("view")
+        response = renderer_context.get("response")
+        if view is not None and response is not None and not response.exception:
+            get_serializer = getattr(view, "get_serializer", None)
+            if get_serializer is not None and getattr(view, "serializer_class", None):
+                fields = list(get_serializer().fields)
+                if set(columns) <= set(fields):
+                    return fields
+        return columns
+
+    @staticmethod
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return " ".join(value)
+        if isinstance(value, (list, dict)):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)

@@ -1,0 +1,156 @@
+"""Serializer pieces shared by every resource: links by slug, public page links, and
+validation that reuses the models' own rules."""
+
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+
+class SlugHyperlinkedIdentityField(serializers.HyperlinkedIdentityField):
+    """The item's own API link, addressed by slug."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("lookup_field", "slug")
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "Reads as the related item's API link; write its slug (or that link).",
+    }
+)
+class SlugHyperlinkField(serializers.HyperlinkedRelatedField):
+    """A related item: shown as its API link, written as its slug or that same link.
+
+    Showing links lets a client follow the API; accepting slugs lets an editor's
+    script write ``"sectors": ["ai"]`` without building URLs, and accepting links
+    means a body read from the API can be sent straight back.
+    Only items the writer may see can be linked, so drafts stay invisible to
+    anyone who cannot read them.
+    """
+
+    default_error_messages = {
+        "does_not_exist": "No {model} with the slug or link “{value}” exists.",
+        "incorrect_type": "Give a slug (a string), not {data_type}.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("lookup_field", "slug")
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return queryset.visible_to(getattr(request, "user", None))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        queryset = self.get_queryset()
+        if "/" in data:
+            try:
+                return super().to_internal_value(data)
+            except serializers.ValidationError:
+                pass
+        else:
+            found = queryset.filter(slug=data).first()
+            if found is not None:
+                return found
+        self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
+
+
+#: Descriptions for the schema, for fields whose model field has no help text.
+FIELD_DESCRIPTIONS = {
+    "url": "This item in the API.",
+    "slug": "The item's identifier in URLs, unique among items of its kind.",
+    "created": "When the item was first saved.",
+    "updated": "When the item last changed.",
+    "name": "The item's name.",
+    "acronym": "The usual short form, if any.",
+    "title": "The title.",
+    "summary": "One or two plain sentences.",
+    "body": "The full text, in Markdown.",
+    "description": "What it is about, in a few sentences.",
+    "publisher": "Who published the document.",
+    "published_on": "When the document was published.",
+    "symbol": "The chemical symbol, such as Nd.",
+    "group": "The mineral's group.",
+    "year": "The year.",
+    "month": "The month (1-12), when known.",
+    "day": "The day of the month, when known.",
+    "precision": "How precisely the date is known: year, month or day.",
+    "kind": "What the section is: aims, a key feature, significance, an overview.",
+    "heading": "The section's heading.",
+    "mineral": "The mineral: its API link (write its slug).",
+    "sector": "The sector: its API link (write its slug).",
+    "sectors": "The sectors it covers: their API links (write slugs).",
+    "initiative": "The initiative: its API link (write its slug).",
+    "country": "The country: its API link (write its slug).",
+    "countries": "The countries involved: their API links (write slugs).",
+    "organizations": "The organizations involved: their API links (write slugs).",
+    "unit": "The unit of the value.",
+}
+
+
+class DescribedFieldsMixin:
+    """Gives every field a description in the schema, as consumers need to read it."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if not field.help_text:
+                field.help_text = FIELD_DESCRIPTIONS.get(name, name.replace("_", " ").capitalize())
+        return fields
+
+
+class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerializer):
+    """Base for every resource.
+
+    ``url`` is the item in the API, ``page`` its page on the public site. Writes run
+    the model's own ``full_clean`` (field validators and ``clean()``), so the API and
+    the admin accept exactly the same content, and a rule lives only in its model.
+    """
+
+    serializer_related_field = SlugHyperlinkField
+    serializer_url_field = SlugHyperlinkedIdentityField
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        if self.instance is None:
+            candidate = model(**{k: v for k, v in attrs.items() if k not in many_to_many})
+        else:
+            candidate = copy.copy(self.instance)
+            for name, value in attrs.items():
+                if name not in many_to_many:
+                    setattr(candidate, name, value)
+        try:
+            # Uniqueness is already checked by the serializer's own validators.
+            candidate.full_clean(validate_unique=False, validate_constraints=False)
+        except DjangoValidationError as error:
+            detail = serializers.as_serializer_error(error)
+            if NON_FIELD_ERRORS in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(detail) from error
+        return attrs
+
+
+class PageLinkMixin(serializers.Serializer):
+    """Adds ``page``: where a reader finds the item on the public site."""
+
+    page = serializers.SerializerMethodField(
+        help_text="The item's page (or place on a page) on the public site."
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page(self, obj):
+        url = obj.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
