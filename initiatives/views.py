@@ -133,7 +133,7 @@ class FiguresView(FigureQuerysetMixin, ListView):
 
 
 class FiguresCSVView(FigureQuerysetMixin, ListView):
-    """Every published figure as CSV, with both its exact value and the value as the site shows it."""
+    """Every published figure as CSV: its exact value and the value as the site shows it."""
 
     HEADER = [
         "slug",

@@ -63,7 +63,7 @@ class MineralListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filterset.form
+        context["filter_form"] = for_readers(self.filterset.form)
         context["ordering_form"] = self.ordering_form
         context["is_filtered"] = any(
             self.request.GET.get(name) for name in self.filterset.form.fields
@@ -74,6 +74,21 @@ class MineralListView(ListView):
         if self.filterset.form.errors or self.ordering_form.errors:
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
+
+
+def for_readers(form):
+    """The shared filter form, worded for readers of the site rather than API consumers."""
+    form.fields["group"].choices = [("", "Any group"), *Mineral.Group.choices]
+    form.fields["sector"].empty_label = "Any sector"
+    form.fields["rare_earth"].widget.choices = [
+        ("", "Rare earths or not"),
+        ("true", "Rare earths only"),
+        ("false", "Not rare earths"),
+    ]
+    form.fields["rare_earth"].label = "Rare earth elements"
+    for field in form.fields.values():
+        field.help_text = ""
+    return form
 
 
 class MineralDetailView(DetailView):

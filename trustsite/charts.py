@@ -59,7 +59,8 @@ def breakdown_chart(total, parts):
     rows = [Row(total.label, total.display_value, total.value, total.slug)]
     rows += [Row(part.label, part.display_value, part.value, part.slug) for part in parts]
     if rest > 0:
-        rows.append(Row("Rest of the total", format_figure(rest, total.unit, total.qualifier), rest))
+        rest_display = format_figure(rest, total.unit, total.qualifier)
+        rows.append(Row("Rest of the total", rest_display, rest))
     period = f" ({total.period})" if total.period else ""
     shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
     chart = Chart(

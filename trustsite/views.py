@@ -57,7 +57,8 @@ class SearchView(TemplateView):
         form = SearchForm(self.request.GET)
         context["form"] = form
         context["results"] = form.results() if form.is_valid() else []
-        context["query"] = form.cleaned_data.get("q", "") if form.is_valid() else ""
+        context["query"] = query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+        context["page_title"] = f"Search results for “{query}”" if query else "Search"
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -74,4 +75,3 @@ class RobotsView(TemplateView):
 def page_not_found(request, exception):
     """A 404 that keeps the site's navigation and offers a search box."""
     return render(request, "404.html", {"form": SearchForm()}, status=404)
-

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.dateformat import format as format_date
 
 from trustsite.markdown import render_markdown
 
@@ -11,13 +12,28 @@ def markdown(text):
     return render_markdown(text)
 
 
-@register.filter
-def bibtex_key(obj):
-    """A BibTeX citation key: letters, digits and hyphens only."""
-    return "trustsite-" + "".join(ch for ch in obj.slug if ch.isalnum() or ch == "-")
-
-
-@register.filter
-def bibtex_escape(text):
-    """Braces and backslashes would break a BibTeX field; drop them."""
+def bibtex_field(text):
+    """Braces and backslashes would end or escape a BibTeX field early; drop them."""
     return "".join(ch for ch in str(text) if ch not in "{}\\")
+
+
+@register.simple_tag
+def bibtex(item, title, author, url):
+    """A BibTeX @misc entry for an item page, dated by the item's last update.
+
+    Built in Python because BibTeX's braces collide with template syntax.
+    """
+    key = "trustsite-" + "".join(ch for ch in item.slug if ch.isalnum() or ch == "-")
+    updated = item.updated
+    return "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  author = {{{{{bibtex_field(author)}}}}},",
+            f"  title = {{{bibtex_field(title)}}},",
+            f"  year = {{{updated.year}}},",
+            f"  month = {format_date(updated, 'b')},",
+            f"  url = {{{bibtex_field(url)}}},",
+            f"  note = {{Last updated {updated.date().isoformat()}}}",
+            "}",
+        ]
+    )
