@@ -44,5 +44,8 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m tests.bench
 
+lighthouse: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/python -m tests.lighthouse
+
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

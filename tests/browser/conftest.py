@@ -1,0 +1,54 @@
+"""One headless Debian Chromium for the whole session, driven by Playwright."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests.tools import AXE, CHROMIUM, CHROMIUM_ARGS, require
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium, started once.
+
+    Playwright's sync API keeps an asyncio loop in the test thread from here on,
+    and Django then refuses ORM calls from that thread (loading and flushing the
+    fixtures). Nothing in these tests is async, and the live server answers from
+    its own thread, so the check is turned off for as long as the browser runs.
+    """
+    require(CHROMIUM, AXE)
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM.path), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def site(browser, live_server):
+    """The live site with the real content loaded; its base URL."""
+    call_command("loaddata", "initiatives", "minerals", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
