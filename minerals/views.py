@@ -53,13 +53,13 @@ class MineralListView(ListView):
         )
         self.filterset = MineralFilter(self.request.GET or None, queryset=queryset)
         self.ordering_form = OrderingForm(self.request.GET or None)
+        if self.ordering_form.is_bound and not self.ordering_form.is_valid():
+            return queryset.none()
         if not self.filterset.is_bound:
-            filtered = queryset
-        elif self.filterset.is_valid():
-            filtered = self.filterset.qs
-        else:
-            filtered = queryset.none()
-        return filtered.order_by(*self.ordering_form.order_by())
+            return queryset.order_by(*self.ordering_form.order_by())
+        if not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.qs.order_by(*self.ordering_form.order_by())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
