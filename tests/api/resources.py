@@ -71,7 +71,7 @@ RESOURCES = [
         change={"summary": "A partner in the Quad."},
         bad={"slug": "japan", "name": "Japan", "iso_code": "jp"},
         bad_field="iso_code",
-        filters=[({"search": "china"}, {"china"}), ({"search": "IN"}, {"india", "china"})],
+        filters=[({"search": "china"}, {"china"})],
     ),
     Resource(
         "organizations",
@@ -127,10 +127,7 @@ RESOURCES = [
         filters=[
             ({"expected": "true"}, {"ai-infrastructure-roadmap"}),
             ({"year_min": 2023, "year_max": 2023}, {"india-joins-msp"}),
-            (
-                {"year_min": 2024, "expected": "false"},
-                {"india-joins-msfn", "ncmm-approved"},
-            ),
+            ({"year_min": 2025, "expected": "false"}, {"ncmm-approved"}),
         ],
     ),
     Resource(
@@ -155,7 +152,10 @@ RESOURCES = [
                 {"initiative": "national-critical-minerals-mission", "unit": "INR"},
                 {"ncmm-outlay", "ncmm-exploration", "ncmm-recycling-incentives"},
             ),
-            ({"mineral": "phosphorus"}, {"phosphorus-imports-fy24"}),
+            (
+                {"mineral": "phosphorus"},
+                {"phosphorus-imports-fy24", "critical-minerals-import-bill-fy24"},
+            ),
         ],
     ),
     Resource(
