@@ -45,10 +45,3 @@ def page(browser):
     context = browser.new_context(viewport=DESKTOP)
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()

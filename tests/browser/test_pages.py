@@ -1,9 +1,15 @@
-"""Every page type in a real Chromium: accessible, self-contained, light, and fit for a phone."""
+"""Every page type in a real Chromium: accessible, self-contained, light, and fit for a phone.
+
+axe-core gets one test per page type, since its findings are long; the cheaper
+checks visit every page type within one test each and list every page that
+fails, which keeps the suite fast (each test reloads the content).
+"""
 
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.tools import AXE, PAGE_TYPES, render_server_error_page
 
 pytestmark = pytest.mark.browser
@@ -11,10 +17,11 @@ pytestmark = pytest.mark.browser
 PAGE_WEIGHT_LIMIT = 60 * 1024
 SERVER_ERROR = "server-error"
 PAGES = {page.name: page for page in PAGE_TYPES}
+ALL_PAGES = [*PAGES, SERVER_ERROR]
 
 
 def open_page(page, site, name):
-    """Load one page type; the 500 page is rendered by the site's own handler and shown as sent."""
+    """Load one page type; the 500 page is rendered by the site's own handler, as sent."""
     if name == SERVER_ERROR:
         page.goto(site + "/robots.txt")
         page.set_content(render_server_error_page(), wait_until="load")
@@ -41,12 +48,12 @@ def describe_violations(violations):
 @pytest.fixture
 def axe_page(browser):
     """A desktop tab that may inject axe-core whatever Content-Security-Policy a page sends."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
     yield context.new_page()
     context.close()
 
 
-@pytest.mark.parametrize("name", [*PAGES, SERVER_ERROR])
+@pytest.mark.parametrize("name", ALL_PAGES)
 def test_page_type_has_no_axe_violations(site, axe_page, name):
     open_page(axe_page, site, name)
     axe_page.add_script_tag(path=str(AXE.path))
@@ -57,61 +64,76 @@ def test_page_type_has_no_axe_violations(site, axe_page, name):
     )
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_page_type_loads_its_own_styles_and_nothing_from_elsewhere(site, page, name):
-    """Styles arrive (from the site itself, no CDN), nothing fails, and the page stays light."""
+def asset_problems(page, site, name):
+    """What is wrong with the files one page loads: foreign, broken, unstyled or too heavy."""
     origin = urlsplit(site).netloc
-    responses = []
-    page.on("response", responses.append)
-    failed_requests = []
-    page.on("requestfailed", lambda request: failed_requests.append(request.url))
+    responses, failed = [], []
+    page.on("response", lambda response: responses.append(response))
+    page.on("requestfailed", lambda request: failed.append(request.url))
     open_page(page, site, name)
-
+    problems = []
     foreign = [r.url for r in responses if urlsplit(r.url).netloc not in {origin, ""}]
-    assert not foreign, f"{name} fetched from another origin: {foreign}"
+    if foreign:
+        problems.append(f"fetched from another origin: {foreign}")
     assets = [r for r in responses if r.request.resource_type != "document"]
-    broken = [f"{r.status} {r.url}" for r in assets if r.status >= 400]
-    assert not broken + failed_requests, f"{name} has broken assets: {broken + failed_requests}"
-
+    broken = [f"{r.status} {r.url}" for r in assets if r.status >= 400] + failed
+    if broken:
+        problems.append(f"broken assets: {broken}")
     sheets = page.evaluate(
         """() => [...document.querySelectorAll('link[rel~="stylesheet"]')].map(link => ({
                href: link.href, rules: link.sheet ? link.sheet.cssRules.length : 0}))"""
     )
-    assert sheets, f"{name} links no stylesheet"
-    assert all(sheet["rules"] for sheet in sheets), (
-        f"a stylesheet did not apply on {name}: {sheets}"
-    )
-
-    weighed = [
-        r for r in responses if r.request.resource_type in {"document", "stylesheet", "script"}
-    ]
-    sizes = {r.url: len(r.body()) for r in weighed}
-    assert sum(sizes.values()) < PAGE_WEIGHT_LIMIT, (
-        f"{name} weighs {sum(sizes.values())} bytes of HTML+CSS+JS (limit {PAGE_WEIGHT_LIMIT}): "
-        f"{sizes}"
-    )
+    if not sheets or not all(sheet["rules"] for sheet in sheets):
+        problems.append(f"styles did not apply: {sheets}")
+    code = {"document", "stylesheet", "script"}
+    sizes = {r.url: len(r.body()) for r in responses if r.request.resource_type in code}
+    if sum(sizes.values()) >= PAGE_WEIGHT_LIMIT:
+        problems.append(f"{sum(sizes.values())} bytes of HTML+CSS+JS (limit 60 KB): {sizes}")
+    return problems
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_page_type_fits_a_phone_screen_without_sideways_scrolling(site, phone_page, name):
-    open_page(phone_page, site, name)
-    layout = phone_page.evaluate(
-        """() => {
-            const width = document.documentElement.clientWidth;
-            const wide = [...document.querySelectorAll('body *')]
-                .filter(el => el.getBoundingClientRect().right > width + 1)
-                .slice(0, 5)
-                .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                     + (el.className && typeof el.className === 'string'
-                        ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
-            return {width, scrollWidth: document.documentElement.scrollWidth, wide};
-        }"""
-    )
-    assert layout["width"] == 375, (
-        f"{name} is laid out {layout['width']}px wide on a 375px phone: "
-        'is <meta name="viewport" content="width=device-width, initial-scale=1"> missing?'
-    )
-    assert layout["scrollWidth"] <= layout["width"], (
-        f"{name} scrolls sideways on a 375px phone ({layout['scrollWidth']}px wide); "
-        f"wider elements: {layout['wide']}"
-    )
+def test_every_page_type_is_styled_by_its_own_light_assets_and_nothing_from_elsewhere(
+    site, browser
+):
+    """No CDN, no broken file, the stylesheet really applies, and HTML+CSS+JS stay under 60 KB."""
+    context = browser.new_context(viewport=DESKTOP)
+    failures = {}
+    for name in PAGES:
+        tab = context.new_page()
+        if problems := asset_problems(tab, site, name):
+            failures[name] = problems
+        tab.close()
+    context.close()
+    assert not failures, "\n".join(f"{name}: {'; '.join(p)}" for name, p in failures.items())
+
+
+SIDEWAYS = """() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+        .filter(el => el.getBoundingClientRect().right > width + 1)
+        .slice(0, 5)
+        .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+             + (typeof el.className === 'string' && el.className.trim()
+                ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+    return {width, scrollWidth: document.documentElement.scrollWidth, wide};
+}"""
+
+
+def test_every_page_type_fits_a_375px_phone_without_sideways_scrolling(site, browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    failures = {}
+    for name in ALL_PAGES:
+        open_page(tab, site, name)
+        layout = tab.evaluate(SIDEWAYS)
+        if layout["width"] != PHONE["width"]:
+            failures[name] = (
+                f"laid out {layout['width']}px wide: is "
+                '<meta name="viewport" content="width=device-width, initial-scale=1"> missing?'
+            )
+        elif layout["scrollWidth"] > layout["width"]:
+            failures[name] = (
+                f"{layout['scrollWidth']}px wide, scrolls sideways; too wide: {layout['wide']}"
+            )
+    context.close()
+    assert not failures, "\n".join(f"{name}: {problem}" for name, problem in failures.items())
