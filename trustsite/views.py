@@ -59,6 +59,11 @@ class SearchView(TemplateView):
         context["results"] = form.results() if form.is_valid() else []
         context["query"] = query = form.cleaned_data.get("q", "") if form.is_valid() else ""
         context["page_title"] = f"Search results for “{query}”" if query else "Search"
+        context["page_description"] = (
+            f"What trustsite has on “{query}”: initiatives, sectors, minerals, figures, milestones."
+            if query
+            else "Search every initiative, sector, mineral, key figure and milestone on trustsite."
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):
