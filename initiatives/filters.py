@@ -8,8 +8,6 @@ parameter.
 
 import django_filters
 from django import forms
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from .models import (
     Country,
@@ -46,7 +44,6 @@ class SlugFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class YearFilter(django_filters.NumberFilter):
     """A whole year between 1900 and 2100, the range the models accept."""
 
@@ -58,15 +55,30 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.BOOL)
-class StrictBooleanFilter(django_filters.TypedChoiceFilter):
-    """``true`` or ``false``; anything else is an error rather than silently ignored."""
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (1 or 0); anything else is an error rather than silently ignored."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
-        kwargs.setdefault("coerce", lambda value: value == "true")
-        kwargs.setdefault("empty_value", None)
-        super().__init__(*args, **kwargs)
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.VALUES[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError(
+                "Use true or false, not “%(value)s”.", code="invalid", params={"value": value}
+            ) from None
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class ContentFilterSet(django_filters.FilterSet):

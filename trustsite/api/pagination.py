@@ -23,3 +23,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if links:
             response["Link"] = ", ".join(links)
         return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "How many items match, on all pages together.",
+            "next": "The next page, or null on the last one.",
+            "previous": "The previous page, or null on the first one.",
+            "results": "This page's items.",
+        }
+        for name, description in descriptions.items():
+            paginated["properties"][name]["description"] = description
+        return paginated

@@ -39,6 +39,9 @@ class ContentAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if method.upper() == "DELETE":
             codes.append("409")
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["name"] == "slug":
+                parameter.setdefault("description", "The item's slug, as in its `url`.")
         responses = operation.setdefault("responses", {})
         for code in codes:
             responses.setdefault(

@@ -24,6 +24,10 @@ router.register("applications", minerals_api.ApplicationViewSet)
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="rest_framework/redoc.html"),
+        name="redoc",
+    ),
     *router.urls,
 ]
