@@ -11,14 +11,15 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Chromium, started once.
+    """Chromium, started once for the browser tests and stopped after them.
 
-    Playwright's sync API keeps an asyncio loop in the test thread from here on,
-    and Django then refuses ORM calls from that thread (loading and flushing the
-    fixtures). Nothing in these tests is async, and the live server answers from
-    its own thread, so the check is turned off for as long as the browser runs.
+    Playwright's sync API keeps an asyncio loop running in the test thread while
+    it is open, and Django then refuses ORM calls from that thread (loading and
+    flushing the fixtures). Nothing in these tests is async and the live server
+    answers from its own thread, so the check is off while the browser runs; it
+    is closed before other packages' tests, which may use async code.
     """
     require(CHROMIUM, AXE)
     from playwright.sync_api import sync_playwright
