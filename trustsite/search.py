@@ -152,8 +152,15 @@ def search_postgres(target, query):
     ]
 
 
+def singular(word):
+    """A plural's stem, so "semiconductors" finds "semiconductor" as PostgreSQL's stemmer does."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def search_substring(target, query):
-    words = query.split()
+    words = [singular(word) for word in query.split()]
     condition = Q()
     for word in words:
         condition &= any_field_contains(target.fields, word)
@@ -195,7 +202,7 @@ def excerpt(text, words):
 
 def highlight(text, words):
     pattern = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.sub(f"({pattern})", f"{START}\\1{STOP}", text, flags=re.IGNORECASE)
+    return re.sub(rf"(\w*(?:{pattern})\w*)", f"{START}\\1{STOP}", text, flags=re.IGNORECASE)
 
 
 def marked(text):

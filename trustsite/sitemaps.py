@@ -1,5 +1,8 @@
 """sitemap.xml: every public page, with detail pages dated by their last update."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -18,7 +21,17 @@ STATIC_PAGES = [
 ]
 
 
-class StaticSitemap(Sitemap):
+class SiteURLSitemap(Sitemap):
+    """Locations on SITE_URL, the address canonical links and citations use too."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class StaticSitemap(SiteURLSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -28,7 +41,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class PublishedSitemap(Sitemap):
+class PublishedSitemap(SiteURLSitemap):
     changefreq = "monthly"
 
     def __init__(self, model):

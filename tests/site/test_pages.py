@@ -227,8 +227,21 @@ def test_unknown_mineral_is_a_404(client, content):
     assert client.get("/minerals/unobtainium/").status_code == 404
 
 
-def test_500_page_renders_without_a_database():
-    from django.template.loader import render_to_string
+@pytest.mark.urls("tests.site.failing_urls")
+def test_a_failing_view_gets_the_friendly_500_page(client, content):
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html and 'href="/"' in html
+    assert "RuntimeError" not in html
 
-    html = render_to_string("500.html")
-    assert "Something went wrong" in html and "<h1>" in html
+
+def test_sitemap_locations_use_the_sites_canonical_address(client, content, settings):
+    settings.SITE_URL = "https://trust.example.org"
+    body = client.get("/sitemap.xml").content.decode()
+    assert "<loc>https://trust.example.org/minerals/neodymium/</loc>" in body
+    canonical = client.get("/minerals/neodymium/").content.decode()
+    assert (
+        '<link rel="canonical" href="https://trust.example.org/minerals/neodymium/">' in canonical
+    )

@@ -5,9 +5,11 @@ the substring fallback on SQLite. Both must pass.
 """
 
 import pytest
+from django.db import connection
 
 from initiatives.models import Initiative
 from tests.factories import InitiativeFactory
+from trustsite.search import TARGETS, search_postgres, search_substring
 
 from .conftest import parse
 
@@ -102,3 +104,14 @@ def test_null_character_is_a_400_not_a_crash(client, content):
     response = client.get("/search/?q=lith%00ium")
     assert response.status_code == 400
     assert "Null characters are not allowed" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL search")
+@pytest.mark.parametrize(
+    "word", ["lithium", "defence", "semiconductors", "crore", "phosphorus", "radars", "quantum"]
+)
+def test_sqlite_fallback_finds_the_same_items_as_full_text_search_for_single_words(content, word):
+    full_text = {r.url for target in TARGETS for r in search_postgres(target, word)}
+    fallback = {r.url for target in TARGETS for r in search_substring(target, word)}
+    assert full_text
+    assert fallback == full_text
