@@ -154,3 +154,18 @@ def test_csv_pages_link_to_the_next_page_in_a_header(api, content):
 
 def test_page_beyond_the_last_answers_404(api, content):
     assert api.get("/api/v1/minerals/", {"page": 99}).status_code == 404
+
+
+def test_error_for_a_csv_request_is_json_naming_the_parameter(api, content):
+    response = api.get("/api/v1/minerals/", {"format": "csv", "group": "metals"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "group" in response.json()
+
+
+def test_unknown_path_in_the_api_answers_json_404(api, content):
+    response = api.get("/api/v1/unicorns/")
+
+    assert response.status_code == 404
+    assert "detail" in response.json()

@@ -3,12 +3,20 @@
 Included under the ``v1`` namespace, so names reverse as ``v1:sector-list`` and so on.
 """
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from initiatives import api as initiatives_api
 from minerals import api as minerals_api
+
+
+def not_found(request):
+    return JsonResponse(
+        {"detail": "Not found. The API's resources are listed at /api/v1/."}, status=404
+    )
+
 
 router = DefaultRouter()
 router.register("sources", initiatives_api.SourceViewSet)
@@ -30,4 +38,6 @@ urlpatterns = [
         name="redoc",
     ),
     *router.urls,
+    # Anything else under /api/v1/ is an API 404 (JSON), not the site's HTML page.
+    re_path(r"^.*/$", not_found),
 ]

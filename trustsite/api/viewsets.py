@@ -4,6 +4,7 @@ from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
+from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
 from .conditional import ConditionalGetMixin
@@ -35,6 +36,16 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     schema = ContentAutoSchema()
     visible_relations = ()
     prefetch = ()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Errors are JSON even when CSV was asked for: a spreadsheet row cannot say
+        which parameter was wrong as clearly, and the schema documents them as JSON."""
+        if getattr(response, "exception", False) and isinstance(
+            getattr(request, "accepted_renderer", None), CSVRenderer
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_queryset(self):
         user = getattr(self.request, "user", None)
