@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from initiatives.formatting import format_figure
 
-BAR_SPACE = 300  # chart units the longest bar may take (the SVG is 480 wide)
-LABEL_WIDTH = 62  # characters before a label wraps
+WIDTH = 520  # chart units across the SVG
+VALUE_CHAR_WIDTH = 8  # room a character of a bold 13-unit value label may need
+LABEL_WIDTH = 66  # characters before a label wraps
 ROW_HEIGHT_PER_LINE = 17
 BAR_HEIGHT = 18
 
@@ -24,6 +25,7 @@ class Row:
     value: Decimal
     slug: str = ""
     bar: float = 0
+    track: float = 0
     lines: list = field(default_factory=list)
     y: int = 0
     bar_y: int = 0
@@ -37,13 +39,21 @@ class Chart:
     value_heading: str
     rows: list
     height: int = 0
+    width: int = WIDTH
+    shows_track: bool = False
 
 
 def layout(chart, scale_to):
-    """Give every row its bar length (relative to ``scale_to``) and its place in the SVG."""
+    """Give every row its bar length (relative to ``scale_to``) and its place in the SVG.
+
+    The longest bar leaves room after it for the longest value label, so no label is clipped.
+    """
+    longest_value = max((len(row.display) for row in chart.rows), default=0)
+    bar_space = max(WIDTH - VALUE_CHAR_WIDTH * longest_value - 12, WIDTH // 3)
     y = 8
     for row in chart.rows:
-        row.bar = round(float(row.value / scale_to) * BAR_SPACE, 1) if scale_to else 0
+        row.bar = round(float(row.value / scale_to) * bar_space, 1) if scale_to else 0
+        row.track = bar_space if chart.shows_track else 0
         row.lines = textwrap.wrap(row.label, LABEL_WIDTH) or [""]
         row.y = y + 14
         y += ROW_HEIGHT_PER_LINE * len(row.lines)
@@ -85,6 +95,7 @@ def shares_chart(figures):
         description=f"Horizontal bar chart, each bar out of 100%. {shown}.",
         value_heading="Share",
         rows=rows,
+        shows_track=True,
     )
     return layout(chart, Decimal(100))
 
