@@ -47,7 +47,7 @@ def render_pages(folder):
 
 
 def run_vnu(files):
-    """Run the checker once over ``files``; return its messages grouped by file name."""
+    """Run the checker once over ``files``; return its messages grouped by file path."""
     result = subprocess.run(
         [
             str(JAVA.path),
@@ -66,7 +66,10 @@ def run_vnu(files):
     messages = json.loads(result.stderr or result.stdout)["messages"]
     by_file = {}
     for message in messages:
-        by_file.setdefault(Path(message.get("url", "")).name, []).append(message)
+        where = Path(message.get("url", "").removeprefix("file:")).resolve()
+        by_file.setdefault(where, []).append(message)
+    unknown = set(by_file) - {Path(file).resolve() for file in files}
+    assert not unknown, f"the checker reported on files it was not given: {unknown}"
     return by_file
 
 
@@ -79,7 +82,7 @@ def checked_pages(django_db_setup, django_db_blocker, tmp_path_factory):
         problems = render_pages(folder)
         transaction.set_rollback(True)
     pages = sorted(folder.glob("*.html"))
-    return problems, run_vnu(pages + OWN_STYLESHEETS)
+    return folder, problems, run_vnu(pages + OWN_STYLESHEETS)
 
 
 def describe(message):
@@ -94,9 +97,9 @@ def errors_in(messages):
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_page_type_is_valid_html(checked_pages, name):
-    problems, by_file = checked_pages
+    folder, problems, by_file = checked_pages
     assert name not in problems, problems.get(name)
-    errors = errors_in(by_file.get(f"{name}.html", []))
+    errors = errors_in(by_file.get((folder / f"{name}.html").resolve(), []))
     assert not errors, f"{len(errors)} Nu HTML Checker error(s) on {name}:\n" + "\n".join(
         map(describe, errors)
     )
@@ -105,8 +108,8 @@ def test_page_type_is_valid_html(checked_pages, name):
 @pytest.mark.skipif(not OWN_STYLESHEETS, reason="the site has no stylesheet of its own yet")
 @pytest.mark.parametrize("stylesheet", OWN_STYLESHEETS, ids=lambda path: path.name)
 def test_own_stylesheet_is_valid_css(checked_pages, stylesheet):
-    _, by_file = checked_pages
-    errors = errors_in(by_file.get(stylesheet.name, []))
+    _, _, by_file = checked_pages
+    errors = errors_in(by_file.get(stylesheet.resolve(), []))
     assert not errors, (
         f"{len(errors)} CSS error(s) in {stylesheet.relative_to(ROOT)}:\n"
         + "\n".join(map(describe, errors))
@@ -118,4 +121,4 @@ def test_checker_reports_an_invalid_page(tmp_path):
     require(JAVA, VNU_JAR)
     broken = tmp_path / "broken.html"
     broken.write_text("<!doctype html><html lang=en><title>x</title><p><div></span></html>")
-    assert errors_in(run_vnu([broken])["broken.html"])
+    assert errors_in(run_vnu([broken])[broken.resolve()])
