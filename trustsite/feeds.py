@@ -28,6 +28,7 @@ def recently_updated(limit=FEED_LENGTH):
 
 class UpdatesFeed(Feed):
     feed_type = Atom1Feed
+    author_name = "trustsite editors"
     title = "trustsite: latest updates"
     subtitle = (
         "Initiatives, sectors, minerals, key figures and milestones of the U.S.-India "
