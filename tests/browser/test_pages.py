@@ -20,16 +20,19 @@ ALL_PAGES = [*PAGES, SERVER_ERROR]
 
 
 def open_page(page, site, name):
-    """Load one page type; the 500 page is rendered by the site's own handler, as sent."""
+    """Load one page type, or say why it could not be.
+
+    The 500 page is rendered by the site's own handler and shown as it is sent.
+    """
     if name == SERVER_ERROR:
         page.goto(site + "/robots.txt")
         page.set_content(render_server_error_page(), wait_until="load")
-        return
+        return None
     expected = PAGES[name]
     response = page.goto(site + expected.url, wait_until="load")
-    assert response.status == expected.status, (
-        f"{expected.url} answered {response.status}, not {expected.status}"
-    )
+    if response.status != expected.status:
+        return f"{expected.url} answered {response.status}, not {expected.status}"
+    return None
 
 
 def describe_violations(violations):
@@ -50,7 +53,9 @@ def test_no_page_type_has_axe_violations(site, browser):
     tab = context.new_page()
     failures = {}
     for name in ALL_PAGES:
-        open_page(tab, site, name)
+        if problem := open_page(tab, site, name):
+            failures[name] = problem
+            continue
         tab.add_script_tag(path=str(AXE.path))
         results = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         if results["violations"]:
@@ -67,7 +72,8 @@ def asset_problems(page, site, name):
     responses, failed = [], []
     page.on("response", lambda response: responses.append(response))
     page.on("requestfailed", lambda request: failed.append(request.url))
-    open_page(page, site, name)
+    if problem := open_page(page, site, name):
+        return [problem]
     problems = []
     foreign = [r.url for r in responses if urlsplit(r.url).netloc not in {origin, ""}]
     if foreign:
@@ -121,7 +127,9 @@ def test_every_page_type_fits_a_375px_phone_without_sideways_scrolling(site, bro
     tab = context.new_page()
     failures = {}
     for name in ALL_PAGES:
-        open_page(tab, site, name)
+        if problem := open_page(tab, site, name):
+            failures[name] = problem
+            continue
         layout = tab.evaluate(SIDEWAYS)
         if layout["width"] != PHONE["width"]:
             failures[name] = (
