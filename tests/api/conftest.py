@@ -1,10 +1,59 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from initiatives.models import (
+    Country,
+    Figure,
+    Initiative,
+    Milestone,
+    Organization,
+    Point,
+    Section,
+    Sector,
+    Source,
+)
+from minerals.models import Application, Mineral
+from tests.conftest import CONTENT_FIXTURES
+
 CONTENT_APPS = ("initiatives", "minerals")
+
+
+@pytest.fixture(scope="package")
+def content_once(django_db_setup, django_db_blocker):
+    """The real content, loaded once for this package rather than once per test.
+
+    Each test still runs in a transaction that is rolled back, so what a test writes
+    never reaches the next one; the content is removed again when the package is done,
+    so tests elsewhere start from the empty database they expect.
+    """
+    with django_db_blocker.unblock():
+        call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
+        yield
+        Figure.objects.update(part_of=None)
+        Initiative.objects.update(parent=None)
+        for model in (
+            Application,
+            Mineral,
+            Milestone,
+            Figure,
+            Point,
+            Section,
+            Initiative,
+            Organization,
+            Country,
+            Sector,
+            Source,
+        ):
+            model.objects.all().delete()
+
+
+@pytest.fixture
+def content(content_once, db):
+    """The site's real content (see content_once)."""
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@ Bounded (a few examples per operation) so it takes seconds, not minutes.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.throttling import AnonRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -43,6 +45,18 @@ def unthrottled(monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "rate", "100000/min", raising=False)
 
 
+@pytest.fixture
+def connection_kept_open():
+    """Called straight through WSGI, Django would close the database connection at each
+    request's start and end, and with it the test's transaction (on PostgreSQL). Django's
+    own test client switches this off the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @pytest.mark.django_db
 # Every generated request only reads, so one load of the content serves them all.
@@ -51,5 +65,7 @@ def unthrottled(monkeypatch):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_answers_generated_requests_without_5xx_and_as_documented(case, content, unthrottled):
+def test_api_answers_generated_requests_without_5xx_and_as_documented(
+    case, content, unthrottled, connection_kept_open
+):
     case.call_and_validate(checks=CHECKS)
