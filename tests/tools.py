@@ -106,6 +106,7 @@ PAGE_TYPES = [
     PageType("initiative-index", "/initiatives/"),
     PageType("initiative-detail", "/initiatives/trust/"),
     PageType("initiative-child", "/initiatives/strategic-mineral-recovery-initiative/"),
+    PageType("initiative-with-figures", "/initiatives/national-critical-minerals-mission/"),
     PageType("sector-index", "/sectors/"),
     PageType("sector-detail", "/sectors/defence/"),
     PageType("mineral-index", "/minerals/"),
@@ -113,6 +114,7 @@ PAGE_TYPES = [
     PageType("mineral-index-no-match", "/minerals/?group=battery&sector=space"),
     PageType("mineral-index-bad-filter", "/minerals/?group=bogus", status=400),
     PageType("mineral-detail", "/minerals/neodymium/"),
+    PageType("mineral-detail-two-sectors", "/minerals/lithium/"),
     PageType("dependency-matrix", "/minerals/matrix/"),
     PageType("figures", "/figures/"),
     PageType("timeline", "/timeline/"),
@@ -121,6 +123,7 @@ PAGE_TYPES = [
     PageType("search-nonsense", "/search/?q=xqzvbnm"),
     PageType("about", "/about/"),
     PageType("not-found", "/no-such-page/", status=404),
+    PageType("mineral-not-found", "/minerals/unobtainium/", status=404),
 ]
 
 
