@@ -236,3 +236,20 @@ def test_etag_differs_between_formats_and_the_answer_varies_on_them(api, content
     assert {"Accept", "Authorization", "Cookie"} <= {
         value.strip() for value in as_json["Vary"].split(",")
     }
+
+
+@each_resource
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "editor"])
+def test_browsable_api_shows_the_list_with_its_filters(
+    client, editor, content, resource, signed_in
+):
+    if signed_in:
+        client.force_login(editor)
+
+    response = client.get(resource.list_url, HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert first_slug(resource) in html
+    assert ('name="_content"' in html) == signed_in, "only editors get the form to write"
