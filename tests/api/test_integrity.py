@@ -127,13 +127,20 @@ def test_link_read_from_the_api_is_accepted_as_a_relation(editor_api, content):
     }
 
 
-def test_unknown_related_slug_answers_400_naming_it(editor_api, content):
+@pytest.mark.parametrize("slug", ["time-travel", "nul\x00byte", "http://elsewhere/x/"])
+def test_unknown_related_slug_answers_400_naming_it(editor_api, content, slug):
+    def sectors():
+        return set(Initiative.objects.get(slug="icet").sectors.values_list("slug", flat=True))
+
+    before = sectors()
+
     response = editor_api.patch(
-        "/api/v1/initiatives/icet/", {"sectors": ["space", "time-travel"]}, format="json"
+        "/api/v1/initiatives/icet/", {"sectors": ["space", slug]}, format="json"
     )
 
     assert response.status_code == 400
-    assert "time-travel" in response.json()["sectors"][0]
+    assert slug in response.json()["sectors"][0]
+    assert sectors() == before
 
 
 def test_deleting_an_item_still_in_use_answers_409_and_keeps_it(editor_api, content):

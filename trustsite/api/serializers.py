@@ -58,7 +58,7 @@ class SlugHyperlinkField(serializers.HyperlinkedRelatedField):
                 return super().to_internal_value(data)
             except serializers.ValidationError:
                 pass
-        else:
+        elif "\x00" not in data:  # PostgreSQL refuses NUL in a query: it is no slug anyway
             found = queryset.filter(slug=data).first()
             if found is not None:
                 return found
