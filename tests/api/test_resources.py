@@ -253,3 +253,20 @@ def test_browsable_api_shows_the_list_with_its_filters(
     html = response.content.decode()
     assert first_slug(resource) in html
     assert ('name="_content"' in html) == signed_in, "only editors get the form to write"
+
+
+def test_api_root_lists_every_resource(api, content):
+    response = api.get("/api/v1/")
+
+    assert response.status_code == 200
+    assert set(response.json()) == {resource.basename for resource in RESOURCES}
+
+
+@each_resource
+def test_options_describes_the_writable_fields_to_an_editor(editor_api, content, resource):
+    response = editor_api.options(resource.list_url)
+
+    assert response.status_code == 200
+    fields = response.json()["actions"]["POST"]
+    assert fields["slug"]["required"] is True
+    assert fields["url"]["read_only"] is True
