@@ -16,7 +16,8 @@ from django.test import Client
 
 from tests.tools import JAVA, PAGE_TYPES, ROOT, VNU_JAR, render_server_error_page, require
 
-pytestmark = pytest.mark.htmlcheck
+# django_db makes pytest-django create the test database this module's pages are rendered from.
+pytestmark = [pytest.mark.htmlcheck, pytest.mark.django_db]
 
 SERVER_ERROR = "server-error"
 PAGE_NAMES = [page.name for page in PAGE_TYPES] + [SERVER_ERROR]
