@@ -48,4 +48,4 @@ lighthouse: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m tests.lighthouse
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles bench-results lighthouse-reports
