@@ -86,6 +86,7 @@ def wait_until_up(url, server, timeout=30):
 
 
 def run_lighthouse(url, name, extra_args):
+    """Lighthouse's JSON report of ``url``; the JSON and HTML reports are kept in REPORTS."""
     output = REPORTS / name
     subprocess.run(
         [
@@ -136,6 +137,30 @@ def failed_audits(report):
     return failures
 
 
+def report_name(path, desktop):
+    slug = "".join(c if c.isalnum() else "-" for c in path.strip("/")).strip("-") or "home"
+    return slug + ("-desktop" if desktop else "")
+
+
+def audit(base, path, desktop):
+    """Run Lighthouse on one page, print its scores and failed audits; return what missed."""
+    name = report_name(path, desktop)
+    report = run_lighthouse(base + path, name, ["--preset=desktop"] if desktop else [])
+    device = "desktop" if desktop else "mobile"
+    print(f"\n{path}  ({device}, Lighthouse {report['lighthouseVersion']})")
+    missed = []
+    for key, category in report["categories"].items():
+        score = round((category["score"] or 0) * 100)
+        print(f"  {key:<15} {score:>3}  {'ok' if score >= TARGETS[key] else 'BELOW TARGET'}")
+        if score < TARGETS[key]:
+            missed.append(f"{path} {key} {score} (target {TARGETS[key]})")
+    for key, rows in failed_audits(report).items():
+        for row in rows:
+            print(f"    [{key}] {row}")
+    print(f"  full report: {REPORTS.relative_to(ROOT) / name}.report.html")
+    return missed
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=DEFAULT_PATHS, help="pages to audit")
@@ -146,7 +171,6 @@ def main(argv=None):
     missing = [tool.name for tool in (CHROMIUM, LIGHTHOUSE) if not tool.found]
     if missing:
         sys.exit(f"Missing {', '.join(missing)}: install Chromium and run `npm ci` first.")
-    extra = ["--preset=desktop"] if args.desktop else []
     REPORTS.mkdir(exist_ok=True)
 
     port = free_port()
@@ -154,38 +178,24 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="trustsite-lighthouse-") as tmp:
         env = production_env(Path(tmp), port)
         prepare(env)
-        server = subprocess.Popen(
-            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nostatic"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        log = Path(tmp) / "server.log"
+        with log.open("w") as log_file:
+            server = subprocess.Popen(
+                [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nostatic"],
+                env=env,
+                cwd=ROOT,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
         try:
             base = f"http://127.0.0.1:{port}"
-            wait_until_up(base + "/robots.txt", server)
+            try:
+                wait_until_up(base + "/robots.txt", server)
+            except RuntimeError:
+                print(log.read_text()[-3000:], file=sys.stderr)
+                raise
             for path in args.paths:
-                name = (path.strip("/").replace("/", "-") or "home") + (
-                    "-desktop" if args.desktop else ""
-                )
-                report = run_lighthouse(base + path, name, extra)
-                scores = {
-                    key: round(category["score"] * 100) if category["score"] is not None else 0
-                    for key, category in report["categories"].items()
-                }
-                print(
-                    f"\n{path}  ({'desktop' if args.desktop else 'mobile'}, Lighthouse "
-                    f"{report['lighthouseVersion']})"
-                )
-                for key, score in scores.items():
-                    mark = "ok" if score >= TARGETS[key] else f"BELOW {TARGETS[key]}"
-                    print(f"  {key:<15} {score:>3}  {mark}")
-                    if score < TARGETS[key]:
-                        missed.append(f"{path} {key} {score}")
-                for key, rows in failed_audits(report).items():
-                    for row in rows:
-                        print(f"    [{key}] {row}")
-                print(f"  full report: {REPORTS.relative_to(ROOT) / name}.report.html")
+                missed += audit(base, path, args.desktop)
         finally:
             server.terminate()
             server.wait(timeout=10)
