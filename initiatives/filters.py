@@ -6,6 +6,8 @@ ends are swapped) is a form error, which the API answers with 400 naming the
 parameter.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 
@@ -81,6 +83,24 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class RecentTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time between 1900 and 2100: far-off times cannot be stored or
+    compared (year 1 at +14:00 is before year 1 in UTC), and no content is dated there."""
+
+    def to_python(self, value):
+        try:
+            value = super().to_python(value)
+        except OverflowError:
+            value = datetime.datetime.min
+        if value is not None and not 1900 <= value.year <= 2100:
+            raise forms.ValidationError("Give a time between 1900 and 2100.", code="invalid")
+        return value
+
+
+class RecentTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = RecentTimeField
+
+
 class ContentFilterSet(django_filters.FilterSet):
     """Filters every resource has, and the check of ranges given as (low, high) pairs."""
 
@@ -88,7 +108,7 @@ class ContentFilterSet(django_filters.FilterSet):
         choices=Publishable.Status.choices,
         help_text="Publication state. Only staff see drafts; others always get published items.",
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = RecentTimeFilter(
         field_name="updated",
         lookup_expr="gte",
         help_text=(

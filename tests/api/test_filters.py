@@ -68,6 +68,8 @@ INVALID = [
     ("organizations", {"country": "atlantis"}, "country"),
     ("sectors", {"initiative": "no-such-initiative"}, "initiative"),
     ("countries", {"updated_after": "yesterday"}, "updated_after"),
+    ("countries", {"updated_after": "0001-01-01T00:00:00+14:00"}, "updated_after"),
+    ("sectors", {"updated_after": "9999-12-31T23:59:59-14:00"}, "updated_after"),
     ("sources", {"status": "secret"}, "status"),
     *[(resource.basename, {"ordering": "favourite"}, "ordering") for resource in RESOURCES],
     *[(resource.basename, {"search": "nul\x00byte"}, "search") for resource in RESOURCES],
