@@ -166,8 +166,9 @@ def test_error_for_a_csv_request_is_json_naming_the_parameter(api, content):
     assert "group" in response.json()
 
 
-def test_unknown_path_in_the_api_answers_json_404(api, content):
-    response = api.get("/api/v1/unicorns/")
+@pytest.mark.parametrize("path", ["unicorns/", "sectors/not%20a%20slug/", "sectors/new%0Aline/"])
+def test_unknown_path_in_the_api_answers_json_404(api, content, path):
+    response = api.get(f"/api/v1/{path}")
 
     assert response.status_code == 404
     assert "detail" in response.json()

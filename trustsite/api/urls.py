@@ -39,5 +39,5 @@ urlpatterns = [
     ),
     *router.urls,
     # Anything else under /api/v1/ is an API 404 (JSON), not the site's HTML page.
-    re_path(r"^.*/$", not_found),
+    re_path(r"^[\s\S]*/$", not_found),
 ]
