@@ -172,3 +172,15 @@ def test_unknown_path_in_the_api_answers_json_404(api, content, path):
 
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_write_to_an_unknown_api_path_is_a_json_404_even_with_a_session(editor, content):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(editor)
+
+    response = client.delete("/api/v1/sectors/not%20a%20slug/")
+
+    assert response.status_code == 404
+    assert "detail" in response.json()
