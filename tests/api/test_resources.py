@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -270,3 +271,30 @@ def test_options_describes_the_writable_fields_to_an_editor(editor_api, content,
     fields = response.json()["actions"]["POST"]
     assert fields["slug"]["required"] is True
     assert fields["url"]["read_only"] is True
+
+
+def test_csv_keeps_lists_of_links_and_nested_sections_readable(api, content):
+    as_json = api.get("/api/v1/initiatives/trust/").json()
+
+    response = api.get("/api/v1/initiatives/", {"format": "csv"})
+
+    row = next(
+        row
+        for row in csv.DictReader(io.StringIO(response.content.decode()))
+        if row["slug"] == "trust"
+    )
+    assert row["sectors"].split(" ") == as_json["sectors"]
+    assert json.loads(row["sections"]) == as_json["sections"]
+    assert row["parent"] == ""
+    assert response["Content-Disposition"] == 'attachment; filename="initiatives.csv"'
+    one = api.get("/api/v1/initiatives/trust/", {"format": "csv"})
+    assert one["Content-Disposition"] == 'attachment; filename="initiatives-trust.csv"'
+
+
+def test_csv_figures_keep_the_exact_value_beside_the_display(api, content):
+    response = api.get("/api/v1/figures/", {"format": "csv", "unit": "INR", "period": "FY24"})
+
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    bill = rows["critical-minerals-import-bill-fy24"]
+    assert Decimal(bill["value"]) == Decimal("300000000000")
+    assert "₹" in bill["display"] and "crore" in bill["display"]

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+from django.utils.text import slugify
 from rest_framework.renderers import BaseRenderer
 
 
@@ -28,14 +29,21 @@ class CSVRenderer(BaseRenderer):
         response = renderer_context.get("response")
         view = renderer_context.get("view")
         if response is not None and not response.exception and view is not None:
-            name = getattr(view, "basename", None) or "data"
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{self.filename(view)}"'
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(header)
         for row in rows:
             writer.writerow([self.cell(row.get(column)) for column in header])
         return out.getvalue().encode(self.charset)
+
+    @staticmethod
+    def filename(view):
+        """``initiatives.csv`` for a list, ``initiatives-trust.csv`` for one item."""
+        queryset = getattr(view, "queryset", None)
+        name = slugify(queryset.model._meta.verbose_name_plural) if queryset is not None else "data"
+        slug = getattr(view, "kwargs", {}).get(getattr(view, "lookup_field", "slug"))
+        return f"{name}-{slugify(slug)}.csv" if slug else f"{name}.csv"
 
     @staticmethod
     def rows(data):

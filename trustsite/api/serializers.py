@@ -9,9 +9,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param
 
 
-class SlugHyperlinkedIdentityField(serializers.HyperlinkedIdentityField):
+class CleanLinkMixin:
+    """An item's link is the same in every format: DRF would carry ``?format=csv`` into
+    links of a CSV answer, and a CSV row could then not be matched with the JSON item."""
+
+    def get_url(self, obj, view_name, request, format):
+        url = super().get_url(obj, view_name, request, format)
+        return remove_query_param(url, api_settings.URL_FORMAT_OVERRIDE) if url else url
+
+
+class SlugHyperlinkedIdentityField(CleanLinkMixin, serializers.HyperlinkedIdentityField):
     """The item's own API link, addressed by slug."""
 
     def __init__(self, **kwargs):
@@ -25,7 +35,7 @@ class SlugHyperlinkedIdentityField(serializers.HyperlinkedIdentityField):
         "description": "Reads as the related item's API link; write its slug (or that link).",
     }
 )
-class SlugHyperlinkField(serializers.HyperlinkedRelatedField):
+class SlugHyperlinkField(CleanLinkMixin, serializers.HyperlinkedRelatedField):
     """A related item: shown as its API link, written as its slug or that same link.
 
     Showing links lets a client follow the API; accepting slugs lets an editor's
