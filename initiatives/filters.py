@@ -75,9 +75,6 @@ class StrictBooleanField(forms.NullBooleanField):
                 "Use true or false, not “%(value)s”.", code="invalid", params={"value": value}
             ) from None
 
-    def validate(self, value):
-        pass
-
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
