@@ -298,3 +298,14 @@ def test_csv_figures_keep_the_exact_value_beside_the_display(api, content):
     bill = rows["critical-minerals-import-bill-fy24"]
     assert Decimal(bill["value"]) == Decimal("300000000000")
     assert "₹" in bill["display"] and "crore" in bill["display"]
+
+
+def test_compressed_answer_also_gets_304_on_a_repeat(api, content):
+    first = api.get("/api/v1/initiatives/", HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+
+    repeat = api.get(
+        "/api/v1/initiatives/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+
+    assert repeat.status_code == 304

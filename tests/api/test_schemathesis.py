@@ -68,4 +68,5 @@ def connection_kept_open():
 def test_api_answers_generated_requests_without_5xx_and_as_documented(
     case, content, unthrottled, connection_kept_open
 ):
-    case.call_and_validate(checks=CHECKS)
+    # The WSGI client hands back bodies as sent; a real client would undo the site's gzip.
+    case.call_and_validate(headers={"Accept-Encoding": "identity"}, checks=CHECKS)
