@@ -179,7 +179,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "trustsite API",
     "DESCRIPTION": (
         "Read the trustsite content (initiatives, sectors, minerals, figures, milestones "
-        "and their sources) as JSON or CSV. Editors write with a token."
+        "and their sources) as JSON or CSV. Editors write with a token.\n\n"
+        "* **Items** are addressed by slug; related items appear as their API links and "
+        "are written as slugs. `page` is the item on the public site.\n"
+        "* **CSV**: add `?format=csv` or send `Accept: text/csv`.\n"
+        "* **Pages** of 20 items; `page_size` up to 100. The next and previous pages are "
+        "also in the `Link` header.\n"
+        "* **Caching**: every read has an `ETag`; send it back in `If-None-Match` to get "
+        "`304 Not Modified` when nothing changed.\n"
+        "* **Writing**: send `Authorization: Token <key>`; an administrator creates the key "
+        "under Auth Token > Tokens in the admin. New items start as drafts.\n"
+        "* **Limits**: too many requests answer 429 with `Retry-After`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
