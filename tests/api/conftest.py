@@ -57,8 +57,16 @@ def content(content_once, db):
 
 
 @pytest.fixture(autouse=True)
-def no_earlier_requests_counted():
-    """Throttle counts live in the cache; each test starts as a new client would."""
+def no_earlier_requests_counted(settings):
+    """Throttle counts live in the cache: each test gets its own empty local cache, as a
+    new client would, and never touches a shared one (such as Redis) configured in the
+    environment."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "api-tests",
+        }
+    }
     cache.clear()
     yield
     cache.clear()
