@@ -30,6 +30,15 @@ class PublishableQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+def visible_related(model, relation, user=None):
+    """The items behind ``model.relation`` that ``user`` may see (published ones for the public).
+
+    Found through the field, so this app reaches what the ``minerals`` app adds (a
+    sector's applications, an initiative's minerals) without importing it.
+    """
+    return model._meta.get_field(relation).related_model.objects.visible_to(user)
+
+
 class Publishable(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

@@ -11,8 +11,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.views.generic import DetailView, ListView
 
-from trustsite.charts import figure_charts
-
+from .charts import figure_charts
 from .models import (
     Country,
     Figure,
@@ -22,16 +21,18 @@ from .models import (
     Section,
     Sector,
     Source,
+    visible_related,
 )
-
-
-def related_model(model, name):
-    """The model behind a relation that the ``minerals`` app adds, without importing it."""
-    return model._meta.get_field(name).related_model
 
 
 def published_sources():
     return Prefetch("sources", queryset=Source.objects.published())
+
+
+def published_applications():
+    """A sector's applications with their minerals, for the minerals a sector depends on."""
+    applications = visible_related(Sector, "applications").select_related("mineral")
+    return Prefetch("applications", queryset=applications.order_by("mineral__name"))
 
 
 class InitiativeListView(ListView):
@@ -51,7 +52,6 @@ class InitiativeDetailView(DetailView):
     context_object_name = "initiative"
 
     def get_queryset(self):
-        mineral_model = related_model(Initiative, "minerals")
         return (
             Initiative.objects.published()
             .select_related("parent")
@@ -66,7 +66,7 @@ class InitiativeDetailView(DetailView):
                 Prefetch("sections", queryset=Section.objects.prefetch_related("points")),
                 Prefetch("milestones", queryset=Milestone.objects.published().chronological()),
                 Prefetch("figures", queryset=Figure.objects.published()),
-                Prefetch("minerals", queryset=mineral_model.objects.published()),
+                Prefetch("minerals", queryset=visible_related(Initiative, "minerals")),
                 published_sources(),
             )
         )
@@ -77,15 +77,9 @@ class SectorListView(ListView):
     context_object_name = "sectors"
 
     def get_queryset(self):
-        application_model = related_model(Sector, "applications")
         return Sector.objects.published().prefetch_related(
             Prefetch("initiatives", queryset=Initiative.objects.published()),
-            Prefetch(
-                "applications",
-                queryset=application_model.objects.published()
-                .select_related("mineral")
-                .order_by("mineral__name"),
-            ),
+            published_applications(),
         )
 
 
@@ -94,15 +88,9 @@ class SectorDetailView(DetailView):
     context_object_name = "sector"
 
     def get_queryset(self):
-        application_model = related_model(Sector, "applications")
         return Sector.objects.published().prefetch_related(
             Prefetch("initiatives", queryset=Initiative.objects.published()),
-            Prefetch(
-                "applications",
-                queryset=application_model.objects.published()
-                .select_related("mineral")
-                .order_by("mineral__name"),
-            ),
+            published_applications(),
             Prefetch("figures", queryset=Figure.objects.published()),
             published_sources(),
         )
@@ -110,13 +98,12 @@ class SectorDetailView(DetailView):
 
 class FigureQuerysetMixin:
     def get_queryset(self):
-        mineral_model = related_model(Figure, "minerals")
         return (
             Figure.objects.published()
             .select_related("part_of", "initiative", "country", "sector")
             .prefetch_related(
                 Prefetch("parts", queryset=Figure.objects.published()),
-                Prefetch("minerals", queryset=mineral_model.objects.published()),
+                Prefetch("minerals", queryset=visible_related(Figure, "minerals")),
                 published_sources(),
             )
         )

@@ -7,6 +7,8 @@ from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
+from initiatives.models import visible_related
+
 from .conditional import ConditionalGetMixin
 from .filters import OrderingFilter, SearchFilter
 from .renderers import CSVRenderer
@@ -51,15 +53,10 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         user = getattr(self.request, "user", None)
         model = self.queryset.model
         related = [
-            Prefetch(name, queryset=self.related_model(model, name).objects.visible_to(user))
+            Prefetch(name, queryset=visible_related(model, name, user))
             for name in self.visible_relations
         ]
         return self.queryset.visible_to(user).prefetch_related(*related, *self.prefetch)
-
-    @staticmethod
-    def related_model(model, name):
-        """Found through the model's own field, so an app never imports another's models."""
-        return model._meta.get_field(name).related_model
 
     def perform_destroy(self, instance):
         try:

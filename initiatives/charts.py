@@ -9,7 +9,7 @@ import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from initiatives.formatting import format_figure
+from .formatting import format_figure
 
 WIDTH = 520  # chart units across the SVG
 VALUE_CHAR_WIDTH = 8  # room a character of a bold 13-unit value label may need
