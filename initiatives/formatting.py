@@ -8,15 +8,14 @@ BILLION = Decimal(1_000_000_000)
 MILLION = Decimal(1_000_000)
 
 
-def _plain(number):
+def plain_decimal(number):
     """A Decimal without trailing zeros or exponent: 21.9000 -> "21.9", 3E+4 -> "30000"."""
-    text = format(Decimal(number).normalize(), "f")
-    return text
+    return format(Decimal(number).normalize(), "f")
 
 
 def group_indian(number):
     """Digits grouped the Indian way: 1234567 -> "12,34,567"; decimals kept as given."""
-    whole, _, fraction = _plain(number).partition(".")
+    whole, _, fraction = plain_decimal(number).partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")
     if len(whole) > 3:
@@ -30,7 +29,7 @@ def group_indian(number):
 
 
 def group_international(number):
-    whole, _, fraction = _plain(number).partition(".")
+    whole, _, fraction = plain_decimal(number).partition(".")
     return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
 
 
@@ -52,7 +51,7 @@ def format_figure(value, unit, qualifier=""):
         return ""
     value = Decimal(value)
     if unit == "percent":
-        text = f"{_plain(value)}%"
+        text = f"{plain_decimal(value)}%"
     elif unit == "INR":
         if value >= CRORE:
             text = f"₹{group_indian(value / CRORE)} crore"
@@ -60,9 +59,9 @@ def format_figure(value, unit, qualifier=""):
             text = f"₹{group_indian(value)}"
     elif unit == "USD":
         if value >= BILLION:
-            text = f"${_plain(value / BILLION)} billion"
+            text = f"${plain_decimal(value / BILLION)} billion"
         elif value >= MILLION:
-            text = f"${_plain(value / MILLION)} million"
+            text = f"${plain_decimal(value / MILLION)} million"
         else:
             text = f"${group_international(value)}"
     elif unit == "rank":

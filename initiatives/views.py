@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.views.generic import DetailView, ListView
 
 from .charts import figure_charts
+from .formatting import plain_decimal
 from .models import (
     Country,
     Figure,
@@ -157,7 +158,7 @@ class FiguresCSVView(FigureQuerysetMixin, ListView):
         return [
             figure.slug,
             figure.label,
-            format(figure.value.normalize(), "f"),
+            plain_decimal(figure.value),
             figure.unit,
             figure.qualifier,
             figure.display_value,
