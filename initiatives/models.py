@@ -1,8 +1,8 @@
 """The content model of the TRUST initiative and the partnerships around it.
 
-Every public item is :class:`Publishable`: it has a slug (its natural key, so
-fixtures load idempotently), a publication state, and created/updated times.
-What "published" means lives in :meth:`PublishableQuerySet.published` alone.
+Every public item is :class:`~publishing.models.Publishable`: it has a slug (its
+natural key, so fixtures load idempotently), a publication state and window, and
+created/updated times. What "published" means lives in the publishing layer alone.
 """
 
 import calendar
@@ -13,59 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from publishing.models import Publishable, PublishableQuerySet
+
 from .formatting import format_figure, format_partial_date
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Publishable.Status.PUBLISHED)
-
-    def visible_to(self, user):
-        """Staff see drafts too (in the API and previews); everyone else sees published items."""
-        if user is not None and user.is_staff:
-            return self.all()
-        return self.published()
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-def visible_related(model, relation, user=None):
-    """The items behind ``model.relation`` that ``user`` may see (published ones for the public).
-
-    Found through the field, so this app reaches what the ``minerals`` app adds (a
-    sector's applications, an initiative's minerals) without importing it.
-    """
-    return model._meta.get_field(relation).related_model.objects.visible_to(user)
-
-
-class Publishable(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-
-    slug = models.SlugField(max_length=120, unique=True)
-    status = models.CharField(
-        max_length=10,
-        choices=Status.choices,
-        default=Status.DRAFT,
-        db_index=True,
-        help_text="Only published items reach the public site and the API.",
-    )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-
-    objects = PublishableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def natural_key(self):
-        return (self.slug,)
-
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
 
 
 class Source(Publishable):
@@ -77,7 +27,7 @@ class Source(Publishable):
     published_on = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["title"]
 
     def __str__(self):
@@ -95,7 +45,7 @@ class Sourced(Publishable):
         help_text="The documents this item is drawn from.",
     )
 
-    class Meta:
+    class Meta(Publishable.Meta):
         abstract = True
 
 
@@ -107,7 +57,7 @@ class Sector(Sourced):
     body = models.TextField(blank=True, help_text="Markdown.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
 
-    class Meta:
+    class Meta(Sourced.Meta):
         ordering = ["position", "name"]
 
     def __str__(self):
@@ -124,7 +74,7 @@ class Country(Sourced):
     )
     summary = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(Sourced.Meta):
         ordering = ["name"]
         verbose_name_plural = "countries"
 
@@ -132,8 +82,11 @@ class Country(Sourced):
         return self.name
 
     def clean(self):
+        errors = self.publication_errors()
         if self.iso_code and not (self.iso_code.isalpha() and self.iso_code.isupper()):
-            raise ValidationError({"iso_code": "Use two capital letters, such as IN or US."})
+            errors["iso_code"] = "Use two capital letters, such as IN or US."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Organization(Sourced):
@@ -149,7 +102,7 @@ class Organization(Sourced):
     )
     summary = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(Sourced.Meta):
         ordering = ["name"]
 
     def __str__(self):
@@ -182,7 +135,7 @@ class Initiative(Sourced):
     organizations = models.ManyToManyField(Organization, related_name="initiatives", blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
 
-    class Meta:
+    class Meta(Sourced.Meta):
         ordering = ["position", "name"]
 
     def __str__(self):
@@ -192,11 +145,23 @@ class Initiative(Sourced):
         return reverse("initiatives:initiative-detail", args=[self.slug])
 
     def clean(self):
+        errors = self.publication_errors()
+        if self.parent_is_circular():
+            errors["parent"] = "An initiative cannot be part of itself, directly or through others."
+        if errors:
+            raise ValidationError(errors)
+
+    def parent_is_circular(self):
+        """Whether following parents from here comes back to this initiative, or to any
+        initiative twice (a cycle elsewhere, which must not hang the check)."""
+        seen = {self.pk} if self.pk is not None else set()
         ancestor = self.parent
         while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "An initiative cannot be part of itself."})
+            if ancestor.pk in seen:
+                return True
+            seen.add(ancestor.pk)
             ancestor = ancestor.parent
+        return False
 
 
 class SectionQuerySet(models.QuerySet):
@@ -315,7 +280,7 @@ class Milestone(Sourced):
 
     objects = MilestoneQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Sourced.Meta):
         ordering = ["year", "month", "day", "title"]
 
     def __str__(self):
@@ -325,7 +290,7 @@ class Milestone(Sourced):
         return reverse("initiatives:timeline") + f"#milestone-{self.slug}"
 
     def clean(self):
-        errors = {}
+        errors = self.publication_errors()
         if self.precision == self.Precision.YEAR:
             if self.month is not None:
                 errors["month"] = "A year-precision date has no month; clear it or choose Month."
@@ -341,7 +306,8 @@ class Milestone(Sourced):
                 errors["month"] = "A day-precision date needs a month."
             if self.day is None:
                 errors["day"] = "A day-precision date needs a day."
-        if not errors and self.day is not None and self.month and self.year:
+        date_errors = {"month", "day"} & errors.keys()
+        if not date_errors and self.day is not None and self.month and self.year:
             last_day = calendar.monthrange(self.year, self.month)[1]
             if self.day > last_day:
                 errors["day"] = (
@@ -401,7 +367,7 @@ class Figure(Sourced):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
 
-    class Meta:
+    class Meta(Sourced.Meta):
         ordering = ["position", "label"]
 
     def __str__(self):
@@ -411,7 +377,7 @@ class Figure(Sourced):
         return reverse("initiatives:figures") + f"#figure-{self.slug}"
 
     def clean(self):
-        errors = {}
+        errors = self.publication_errors()
         if self.value is not None:
             if self.value < 0:
                 errors["value"] = "A figure cannot be negative."

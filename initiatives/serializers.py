@@ -1,12 +1,12 @@
 """API representations of the initiatives content.
 
 Related items appear as API links and are written as slugs (see
-:class:`trustsite.api.serializers.SlugHyperlinkField`); ``page`` is the public page.
+:class:`publishing.api.serializers.SlugHyperlinkField`); ``page`` is the public page.
 """
 
 from rest_framework import serializers
 
-from trustsite.api.serializers import (
+from publishing.api.serializers import (
     ContentSerializer,
     DescribedFieldsMixin,
     PageLinkMixin,

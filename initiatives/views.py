@@ -11,6 +11,8 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.views.generic import DetailView, ListView
 
+from publishing.models import visible_related
+
 from .charts import figure_charts
 from .formatting import plain_decimal
 from .models import (
@@ -22,7 +24,6 @@ from .models import (
     Section,
     Sector,
     Source,
-    visible_related,
 )
 
 
@@ -153,7 +154,7 @@ class FiguresCSVView(FigureQuerysetMixin, ListView):
 
     def row(self, figure):
         def slug_if_published(item):
-            return item.slug if item is not None and item.is_published else ""
+            return item.slug if item is not None and item.is_public else ""
 
         return [
             figure.slug,

@@ -1,6 +1,6 @@
 """API resources for minerals and their applications (registered in trustsite/api/urls.py)."""
 
-from trustsite.api.viewsets import ContentViewSet
+from publishing.api.viewsets import ContentViewSet
 
 from . import filters, serializers
 from .models import Application, Mineral

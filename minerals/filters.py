@@ -1,7 +1,7 @@
 import django_filters
 
-from initiatives.filters import ContentFilterSet, SlugFilter, StrictBooleanFilter, visible
 from initiatives.models import Initiative, Sector
+from publishing.filters import ContentFilterSet, SlugFilter, StrictBooleanFilter, visible
 
 from .models import Application, Mineral
 

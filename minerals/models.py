@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from initiatives.models import Figure, Initiative, PublishableQuerySet, Sector, Sourced
+from initiatives.models import Figure, Initiative, Sector, Sourced
 
 
 class Mineral(Sourced):
@@ -33,7 +33,7 @@ class Mineral(Sourced):
         Figure, related_name="minerals", blank=True, help_text="Figures about this mineral."
     )
 
-    class Meta:
+    class Meta(Sourced.Meta):
         ordering = ["name"]
 
     def __str__(self):
@@ -47,24 +47,12 @@ class Mineral(Sourced):
         return self.group == self.Group.RARE_EARTH
 
     def clean(self):
+        errors = self.publication_errors()
         symbol = self.symbol or ""
         if not (symbol[:1].isupper() and symbol.isalpha() and symbol[1:] == symbol[1:].lower()):
-            raise ValidationError(
-                {"symbol": "A chemical symbol is a capital letter and up to two small ones."}
-            )
-
-
-class ApplicationQuerySet(PublishableQuerySet):
-    def published(self):
-        """An application is public only when it and both of its ends are."""
-        return (
-            super()
-            .published()
-            .filter(
-                mineral__status=Mineral.Status.PUBLISHED,
-                sector__status=Sector.Status.PUBLISHED,
-            )
-        )
+            errors["symbol"] = "A chemical symbol is a capital letter and up to two small ones."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Application(Sourced):
@@ -76,9 +64,7 @@ class Application(Sourced):
         max_length=300, help_text='What the mineral does there: "high-performance magnets…".'
     )
 
-    objects = ApplicationQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Sourced.Meta):
         ordering = ["mineral__name", "sector__position", "sector__name"]
         constraints = [
             models.UniqueConstraint(
@@ -88,6 +74,19 @@ class Application(Sourced):
 
     def __str__(self):
         return f"{self.mineral.name} in {self.sector.name}: {self.use}"
+
+    @classmethod
+    def public_condition(cls, prefix=""):
+        """An application is public only when it and both of its ends are."""
+        return (
+            super().public_condition(prefix)
+            & Mineral.public_condition(f"{prefix}mineral__")
+            & Sector.public_condition(f"{prefix}sector__")
+        )
+
+    @property
+    def is_public(self):
+        return super().is_public and self.mineral.is_public and self.sector.is_public
 
     def get_absolute_url(self):
         return self.mineral.get_absolute_url() + f"#application-{self.slug}"

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from trustsite.api.serializers import ContentSerializer, PageLinkMixin, SlugHyperlinkField
+from publishing.api.serializers import ContentSerializer, PageLinkMixin, SlugHyperlinkField
 
 from .models import Application, Mineral
 

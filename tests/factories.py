@@ -12,12 +12,12 @@ from initiatives.models import (
     Milestone,
     Organization,
     Point,
-    Publishable,
     Section,
     Sector,
     Source,
 )
 from minerals.models import Application, Mineral
+from publishing.models import Publishable
 
 PUBLISHED = Publishable.Status.PUBLISHED
 CODES_IN_FIXTURES = {"CN", "IN", "US"}

@@ -58,9 +58,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "trustsite",
+    "publishing",
     "initiatives",
     "minerals",
+    "trustsite",
 ]
 
 MIDDLEWARE = [
@@ -158,7 +159,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "trustsite.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "publishing.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

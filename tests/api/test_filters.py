@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from initiatives.models import Publishable
+from publishing.models import Publishable
 
 from .resources import RESOURCES, slugs
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from initiatives.models import Figure, Initiative, Publishable, Sector
+from initiatives.models import Figure, Initiative, Sector
+from publishing.models import Publishable
 from tests.factories import ApplicationFactory, InitiativeFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from initiatives.models import Publishable
+from publishing.models import Publishable
 
 from .resources import RESOURCES, slugs
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from initiatives.models import Publishable
+from publishing.models import Publishable
 from tests.factories import (
     ApplicationFactory,
     FigureFactory,

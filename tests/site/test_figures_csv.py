@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from initiatives.models import Publishable
+from publishing.models import Publishable
 from tests.factories import FigureFactory
 
 pytestmark = pytest.mark.django_db

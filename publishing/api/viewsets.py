@@ -7,7 +7,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
-from initiatives.models import visible_related
+from publishing.models import visible_related
 
 from .conditional import ConditionalGetMixin
 from .filters import OrderingFilter, SearchFilter

@@ -1,0 +1,46 @@
+"""Previewing one unpublished item as if it were public, for one request.
+
+While a preview is active, the public rule counts the previewed item as public,
+so every page (its own, the lists and the neighbours that link to it) shows it
+exactly as it will look once published. The state lives in a context variable
+that the preview middleware always resets, so it never outlives its request.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_previewed = ContextVar("previewed", default=None)
+
+
+def previewed_pk(model):
+    """The pk of the item of ``model`` being previewed, if any."""
+    current = _previewed.get()
+    if current is not None and current[0] == model._meta.concrete_model._meta.label_lower:
+        return current[1]
+    return None
+
+
+def previewed_item():
+    current = _previewed.get()
+    return current[2] if current is not None else None
+
+
+def activate(item):
+    """Preview ``item`` for the rest of this request (the middleware resets it)."""
+    return _previewed.set((type(item)._meta.concrete_model._meta.label_lower, item.pk, item))
+
+
+def deactivate(token=None):
+    if token is not None:
+        _previewed.reset(token)
+    else:
+        _previewed.set(None)
+
+
+@contextmanager
+def previewing(item):
+    token = activate(item)
+    try:
+        yield
+    finally:
+        deactivate(token)
