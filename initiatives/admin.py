@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from publishing.admin import PublishableAdmin
+from publishing.admin import PUBLICATION_FIELDS, PublishableAdmin
 
 from .models import (
     Country,
@@ -10,7 +10,6 @@ from .models import (
     Initiative,
     Milestone,
     Organization,
-    Point,
     Section,
     Sector,
     Source,
@@ -19,7 +18,7 @@ from .models import (
 
 @admin.register(Source)
 class SourceAdmin(PublishableAdmin):
-    list_display = ["title", "publisher", "published_on", "status", "updated"]
+    list_display = ["title", "publisher", "published_on", "state", "updated"]
     list_filter = ["status", "publisher"]
     search_fields = ["title", "publisher", "description", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -35,7 +34,7 @@ class SourcedAdmin(PublishableAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(SourcedAdmin):
-    list_display = ["name", "position", "status", "updated"]
+    list_display = ["name", "position", "state", "updated"]
     list_editable = ["position"]
     search_fields = ["name", "summary", "body", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -44,7 +43,7 @@ class SectorAdmin(SourcedAdmin):
 
 @admin.register(Country)
 class CountryAdmin(SourcedAdmin):
-    list_display = ["name", "iso_code", "status", "updated"]
+    list_display = ["name", "iso_code", "state", "updated"]
     search_fields = ["name", "iso_code", "summary", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name"]
@@ -52,7 +51,7 @@ class CountryAdmin(SourcedAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(SourcedAdmin):
-    list_display = ["name", "acronym", "country", "status", "updated"]
+    list_display = ["name", "acronym", "country", "state", "updated"]
     list_filter = ["status", "country"]
     search_fields = ["name", "acronym", "summary", "slug"]
     autocomplete_fields = ["country"]
@@ -60,32 +59,68 @@ class OrganizationAdmin(SourcedAdmin):
     ordering = ["name"]
 
 
-class SectionInline(admin.TabularInline):
+class SectionForm(forms.ModelForm):
+    """A section with its points in one box, one point per line, so an initiative's
+    sections and points are all edited (and versioned) on the initiative's page."""
+
+    points_text = forms.CharField(
+        label="Points",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="One point per line, in the order readers see them. Plain text.",
+    )
+
+    class Meta:
+        model = Section
+        fields = ["position", "kind", "heading", "slug", "points_text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["points_text"] = "\n".join(
+                point.text for point in self.instance.points.all()
+            )
+
+    def save(self, commit=True):
+        section = super().save(commit)
+        if commit:
+            section.set_points(self.cleaned_data["points_text"].splitlines())
+        return section
+
+
+class SectionInline(admin.StackedInline):
     model = Section
+    form = SectionForm
     extra = 0
-    fields = ["position", "kind", "heading", "slug"]
     prepopulated_fields = {"slug": ["heading"]}
-    show_change_link = True
     ordering = ["position"]
 
-
-class PointInline(admin.TabularInline):
-    model = Point
-    extra = 1
-    fields = ["position", "text"]
-    ordering = ["position"]
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("points")
 
 
 class MilestoneInline(admin.TabularInline):
+    """An initiative's milestones, for reference: each is its own item with its own
+    review, edited on its own page."""
+
     model = Milestone
     extra = 0
-    fields = ["title", "year", "month", "day", "precision", "expected", "status"]
+    fields = ["title", "display_date", "status"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Date")
+    def display_date(self, milestone):
+        return milestone.display_date
 
 
 @admin.register(Initiative)
 class InitiativeAdmin(SourcedAdmin):
-    list_display = ["name", "acronym", "parent", "launched_year", "position", "status", "updated"]
+    list_display = ["name", "acronym", "parent", "launched_year", "position", "state", "updated"]
     list_filter = ["status", "sectors", "partners"]
     search_fields = ["name", "acronym", "summary", "body", "slug"]
     autocomplete_fields = ["parent", "sectors", "partners", "organizations"]
@@ -94,32 +129,9 @@ class InitiativeAdmin(SourcedAdmin):
     ordering = ["position", "name"]
 
 
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    """Where an initiative's section gets its points (the initiative page links here)."""
-
-    list_display = ["heading", "initiative", "kind", "position"]
-    list_filter = ["kind", "initiative"]
-    search_fields = ["heading", "points__text", "initiative__name"]
-    autocomplete_fields = ["initiative"]
-    prepopulated_fields = {"slug": ["heading"]}
-    inlines = [PointInline]
-    ordering = ["initiative__position", "initiative__name", "position"]
-
-
-@admin.register(Point)
-class PointAdmin(admin.ModelAdmin):
-    list_display = ["text", "section", "position"]
-    list_filter = ["section__initiative", "section__kind"]
-    search_fields = ["text", "section__heading"]
-    autocomplete_fields = ["section"]
-    list_select_related = ["section"]
-    ordering = ["section__initiative__position", "section__position", "position"]
-
-
 @admin.register(Milestone)
 class MilestoneAdmin(SourcedAdmin):
-    list_display = ["title", "display_date", "expected", "initiative", "status", "updated"]
+    list_display = ["title", "display_date", "expected", "initiative", "state", "updated"]
     list_filter = ["status", "expected", "precision", "year"]
     search_fields = ["title", "description", "slug"]
     autocomplete_fields = ["initiative", "countries", "organizations"]
@@ -127,10 +139,10 @@ class MilestoneAdmin(SourcedAdmin):
     list_select_related = ["initiative"]
     ordering = ["year", "month", "day"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "status"]}),
+        (None, {"fields": ["title", "slug", "description"]}),
         ("Date", {"fields": ["year", "month", "day", "precision", "date_qualifier", "expected"]}),
         ("About", {"fields": ["initiative", "countries", "organizations", "sources"]}),
-        ("History", {"fields": ["created", "updated"]}),
+        ("Publication", {"fields": PUBLICATION_FIELDS}),
     ]
 
     @admin.display(description="Date", ordering="year")
@@ -140,7 +152,7 @@ class MilestoneAdmin(SourcedAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(SourcedAdmin):
-    list_display = ["label", "display_value", "unit", "period", "status", "updated"]
+    list_display = ["label", "display_value", "unit", "period", "state", "updated"]
     list_filter = ["status", "unit", "period", "initiative", "country"]
     search_fields = ["label", "notes", "period", "slug"]
     autocomplete_fields = ["part_of", "initiative", "country", "sector"]

@@ -135,6 +135,9 @@ class Initiative(Sourced):
     organizations = models.ManyToManyField(Organization, related_name="initiatives", blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
 
+    #: Its sections (with their points) are versioned, reviewed and reverted with it.
+    versioned_parts = ("sections",)
+
     class Meta(Sourced.Meta):
         ordering = ["position", "name"]
 
@@ -186,6 +189,8 @@ class Section(models.Model):
 
     objects = SectionQuerySet.as_manager()
 
+    versioned_parts = ("points",)
+
     class Meta:
         ordering = ["initiative", "position", "pk"]
         constraints = [
@@ -199,6 +204,20 @@ class Section(models.Model):
 
     def natural_key(self):
         return (self.initiative.slug, self.slug)
+
+    def set_points(self, texts):
+        """Make the section's points these texts, in order (blank lines dropped)."""
+        texts = [text.strip() for text in texts if text.strip()]
+        existing = {point.position: point for point in self.points.all()}
+        for position, text in enumerate(texts, start=1):
+            point = existing.pop(position, None)
+            if point is None:
+                Point.objects.create(section=self, position=position, text=text)
+            elif point.text != text:
+                point.text = text
+                point.save(update_fields=["text"])
+        for point in existing.values():
+            point.delete()
 
     natural_key.dependencies = ["initiatives.initiative"]
 
@@ -218,6 +237,9 @@ class Point(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = PointQuerySet.as_manager()
+
+    #: In a history, a section's points read as a list of their texts.
+    history_line = "text"
 
     class Meta:
         ordering = ["section", "position", "pk"]
@@ -366,6 +388,10 @@ class Figure(Sourced):
         Sector, on_delete=models.PROTECT, related_name="figures", null=True, blank=True
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+
+    #: Histories show the value as readers see it; the public change log shows old and new.
+    history_display = {"value": "display_value"}
+    change_log_values = True
 
     class Meta(Sourced.Meta):
         ordering = ["position", "label"]

@@ -6,15 +6,23 @@ from .models import Application, Mineral
 
 
 class ApplicationInline(admin.TabularInline):
+    """A mineral's applications, for reference: each is its own item with its own review,
+    added and edited on its own page."""
+
     model = Application
-    extra = 1
-    fields = ["sector", "use", "slug", "status"]
-    autocomplete_fields = ["sector"]
+    extra = 0
+    fields = ["sector", "use", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Mineral)
 class MineralAdmin(SourcedAdmin):
-    list_display = ["name", "symbol", "group", "status", "updated"]
+    list_display = ["name", "symbol", "group", "state", "updated"]
     list_filter = ["status", "group", "applications__sector"]
     search_fields = ["name", "symbol", "summary", "body", "slug"]
     autocomplete_fields = ["initiatives", "figures"]
@@ -25,7 +33,7 @@ class MineralAdmin(SourcedAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(SourcedAdmin):
-    list_display = ["mineral", "sector", "use", "status", "updated"]
+    list_display = ["mineral", "sector", "use", "state", "updated"]
     list_filter = ["status", "sector", "mineral__group"]
     search_fields = ["use", "mineral__name", "sector__name", "slug"]
     autocomplete_fields = ["mineral", "sector"]

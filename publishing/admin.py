@@ -1,34 +1,500 @@
+"""The editors' admin: workflow buttons, unpublished changes, review, history and revert.
+
+Every publishable model's admin derives from :class:`PublishableAdmin`. Its forms
+and actions make their writes inside a :func:`publishing.workflow.edit`, which
+decides what a save means (a draft, changes kept apart from the live version, a
+publication) and refuses what the user's role does not allow. The admin site
+adds the review dashboard.
+"""
+
+import datetime
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import CharField, Exists, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from .models import Status
+from . import history, workflow
+from .models import Change, Draft, ShareLink, Status, can_publish, when
+from .preview import preview_url
+from .workflow import Action, StaleEdit
+
+#: The fields every publishable item shows in its "Publication" box.
+PUBLICATION_FIELDS = ["status", "go_live_at", "expire_at", "created", "updated"]
+SCHEDULE_FIELDS = ["go_live_at", "expire_at"]
+#: Which submit button asks for which workflow action ("Save draft" is _continue).
+BUTTON_ACTIONS = (
+    ("_publish", Action.PUBLISH),
+    ("_unpublish", Action.UNPUBLISH),
+    ("_submit", Action.SUBMIT),
+)
+SHARE_DURATIONS = {"1": "one day", "7": "one week", "30": "30 days"}
+
+
+def admin_url(item, view, *args):
+    opts = item._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[item.pk, *args])
 
 
 class PublishableAdmin(admin.ModelAdmin):
-    """What every editable public item shares: status at a glance, publish in bulk, timestamps."""
+    """What every editable public item shares: the workflow, its history, its review."""
 
     list_filter = ["status"]
-    readonly_fields = ["created", "updated"]
-    actions = ["publish", "unpublish"]
+    readonly_fields = ["status", "created", "updated"]
+    actions = ["submit_for_review", "publish", "unpublish"]
     list_per_page = 50
+    change_form_template = "admin/publishing/change_form.html"
+    object_history_template = "admin/publishing/history.html"
 
-    @admin.action(description="Publish the selected items", permissions=["change"])
-    def publish(self, request, queryset):
-        self._set_status(request, queryset, Status.PUBLISHED)
+    # Permissions ------------------------------------------------------------
 
-    @admin.action(description="Return the selected items to draft", permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Status.DRAFT)
+    def has_publish_permission(self, request, obj=None):
+        return can_publish(request.user, self.model)
 
-    def _set_status(self, request, queryset, status):
-        changed = 0
-        for item in queryset.exclude(status=status):
-            item.status = status
-            item.save(update_fields=["status", "updated"])
-            changed += 1
-        self.message_user(
-            request,
-            ngettext("%d item is now %s.", "%d items are now %s.", changed)
-            % (changed, Status(status).label.lower()),
-            messages.SUCCESS,
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields += [name for name in SCHEDULE_FIELDS if name not in fields]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        """The item's own fields first, then a "Publication" box with its state and times."""
+        if self.fieldsets:
+            return super().get_fieldsets(request, obj)
+        fields = [name for name in self.get_fields(request, obj) if name not in PUBLICATION_FIELDS]
+        return [
+            (None, {"fields": fields}),
+            (
+                "Publication",
+                {
+                    "fields": PUBLICATION_FIELDS,
+                    "description": "Use the buttons below to save, submit or publish. "
+                    "Only Publishers set the times.",
+                },
+            ),
+        ]
+
+    # The change list ----------------------------------------------------------
+
+    def get_queryset(self, request):
+        """Each row knows its latest recorded change (the version an action checks) and
+        whether unpublished changes wait for it."""
+        content_type = ContentType.objects.get_for_model(self.model)
+        same_item = {
+            "content_type": content_type,
+            "object_id": Cast(OuterRef("pk"), CharField()),
+        }
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                latest_change=Subquery(
+                    Change.objects.filter(**same_item).order_by("-pk").values("pk")[:1]
+                ),
+                has_draft=Exists(Draft.objects.filter(**same_item)),
+                draft_in_review=Exists(Draft.objects.filter(in_review=True, **same_item)),
+            )
         )
+
+    @admin.display(description="State", ordering="status")
+    def state(self, item):
+        words = item.publication_state
+        if getattr(item, "draft_in_review", False):
+            return f"{words} · changes in review"
+        if getattr(item, "has_draft", False):
+            return f"{words} · unpublished changes"
+        return words
+
+    def action_checkbox(self, obj):
+        """The row's checkbox, and the version the list showed, so an action can refuse
+        items that changed after the list was loaded."""
+        token = getattr(obj, "latest_change", None) or 0
+        return format_html(
+            '{}<input type="hidden" name="_version-{}" value="{}">',
+            super().action_checkbox(obj),
+            obj.pk,
+            token,
+        )
+
+    @admin.action(description="Submit the selected items for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self.run_workflow(request, queryset, Action.SUBMIT)
+
+    @admin.action(
+        description="Publish the selected items, with their changes", permissions=["publish"]
+    )
+    def publish(self, request, queryset):
+        self.run_workflow(request, queryset, Action.PUBLISH)
+
+    @admin.action(description="Unpublish the selected items", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self.run_workflow(request, queryset, Action.UNPUBLISH)
+
+    def run_workflow(self, request, queryset, action):
+        done, refused = 0, []
+        for item in queryset:
+            try:
+                with workflow.edit(self.model, item.pk, request.user, action) as session:
+                    session.check(request.POST.get(f"_version-{item.pk}"))
+                    session.saved(session.item)
+            except StaleEdit as stale:
+                refused.append(f"{stale} Reload the list and try again.")
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(f"“{item}”: {' '.join(getattr(error, 'messages', [str(error)]))}")
+            else:
+                done += session.outcome != "unchanged"
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d item: %(what)s.", "%(count)d items: %(what)s.", done)
+                % {"count": done, "what": action_done(action)},
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+        if not done and not refused:
+            self.message_user(request, "Nothing needed doing.", messages.INFO)
+
+    # The change form ----------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The form shows and saves the item's working copy, inside an edit session."""
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id)) if object_id else None
+        except ValidationError:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        action = Action.SAVE
+        if request.method == "POST":
+            action = next(
+                (act for name, act in BUTTON_ACTIONS if name in request.POST), Action.SAVE
+            )
+        with workflow.edit(self.model, pk, request.user, action) as session:
+            request.editorial_session = session
+            if request.method == "POST":
+                request.stale_edit = self.stale_edit(request, session)
+            context = {**(extra_context or {}), **self.workflow_context(request, session)}
+            response = super().changeform_view(request, object_id, form_url, context)
+            if hasattr(response, "render"):
+                response.render()
+        if session.outcome:
+            messages.success(request, session.message())
+        return response
+
+    def stale_edit(self, request, session):
+        """Whether the item changed after this form was opened (unless the editor chose,
+        having seen those changes, to replace them with theirs)."""
+        if (
+            request.POST.get("_overwrite")
+            and request.POST.get("_overwrite_version") == session.token
+        ):
+            return None
+        try:
+            session.check(request.POST.get("_version"))
+        except StaleEdit as stale:
+            return stale
+        return None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        stale = getattr(request, "stale_edit", None)
+        if stale is None:
+            return form
+
+        class RefusedAsStale(form):
+            def clean(self):
+                super().clean()
+                raise forms.ValidationError(str(stale), code="stale")
+
+        return RefusedAsStale
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        session = getattr(request, "editorial_session", None)
+        if session is not None:
+            session.saved(form.instance)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """Inside an edit session the session says what happened, not Django's "changed"."""
+        if getattr(request, "editorial_session", None) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def workflow_context(self, request, session):
+        item = session.item
+        posted_token = request.POST.get("_version") if request.method == "POST" else None
+        stale = getattr(request, "stale_edit", None)
+        context = {
+            "version_token": posted_token or session.token,
+            "stale": stale,
+            "current_token": session.token,
+            "can_publish": self.has_publish_permission(request),
+            "is_live": session.was_live,
+            "has_draft": session.draft is not None,
+        }
+        if item is not None:
+            context.update(
+                editorial_state=workflow.state_in_words(item),
+                sent_back=latest_sent_back(item),
+                review_url=admin_url(item, "review"),
+                preview_url=preview_url(item),
+            )
+        return context
+
+    # Deleting ------------------------------------------------------------------
+
+    def delete_model(self, request, obj):
+        workflow.delete(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset:
+            workflow.delete(item, request.user)
+
+    # History, review and sharing -------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/review/", wrap(self.review_view), name=f"{name}_review"),
+            path(
+                "<path:object_id>/history/<int:change_id>/revert/",
+                wrap(self.revert_view),
+                name=f"{name}_revert",
+            ),
+            path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
+            *super().get_urls(),
+        ]
+
+    def get_item(self, request, object_id):
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            raise Http404(f"No {self.model._meta.verbose_name} with the id {object_id!r}.")
+        if not self.has_view_or_change_permission(request, item):
+            raise PermissionDenied
+        return item
+
+    def history_view(self, request, object_id, extra_context=None):
+        item = self.get_item(request, object_id)
+        changes = list(Change.filter_item(item).select_related("revision__user")[:200])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {item}",
+            "opts": self.model._meta,
+            "object": item,
+            "changes": changes,
+            "can_revert": self.has_publish_permission(request),
+            "latest": changes[0].pk if changes else None,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def revert_view(self, request, object_id, change_id):
+        item = self.get_item(request, object_id)
+        change = get_object_or_404(Change.filter_item(item), pk=change_id)
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only a Publisher may revert items.")
+        if request.method == "POST":
+            session = workflow.revert(item, change, request.user)
+            messages.success(request, f"“{item}” is back to the version of {when(change.date)}.")
+            if session.outcome == "unchanged":
+                messages.info(request, "That version is the same as the current one.")
+            return HttpResponseRedirect(admin_url(item, "history"))
+        with workflow.working_copy(item):
+            current = history.describe(item)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revert “{item}” to the version of {when(change.date)}?",
+            "opts": self.model._meta,
+            "object": item,
+            "change": change,
+            "differences": history.compare(current, change.snapshot, skip=history.EDITORIAL_FIELDS),
+        }
+        return TemplateResponse(request, "admin/publishing/revert.html", context)
+
+    def review_view(self, request, object_id):
+        """One screen: what changes against the live version, then publish or send back."""
+        item = self.get_item(request, object_id)
+        if request.method == "POST":
+            return self.review_decision(request, item)
+        live = history.describe(item) if item.is_live else {}
+        with workflow.working_copy(item) as draft:
+            working = history.describe(item)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review “{item}”",
+            "opts": self.model._meta,
+            "object": item,
+            "state": workflow.state_in_words(item),
+            "differences": history.compare(live, working),
+            "is_live": item.is_live,
+            "draft": draft,
+            "submission": latest_submission(item),
+            "sent_back": latest_sent_back(item),
+            "version_token": history.version_token(item),
+            "can_publish": self.has_publish_permission(request),
+            "awaits_review": (draft is not None and draft.in_review)
+            or item.status == Status.REVIEW,
+            "preview_url": preview_url(item),
+            "share_links": ShareLink.filter_item(item).filter(expires_at__gt=timezone.now()),
+            "share_durations": SHARE_DURATIONS,
+            "comments": Change.filter_item(item)
+            .exclude(revision__comment="")
+            .select_related("revision__user")[:20],
+        }
+        return TemplateResponse(request, "admin/publishing/review.html", context)
+
+    def review_decision(self, request, item):
+        try:
+            if "_publish" in request.POST:
+                with workflow.edit(self.model, item.pk, request.user, Action.PUBLISH) as session:
+                    session.check(request.POST.get("_version"))
+                    session.saved(session.item)
+                messages.success(request, session.message())
+            elif "_send_back" in request.POST:
+                comment = request.POST.get("comment", "").strip()
+                if not comment:
+                    raise ValidationError("Say what needs changing: the comment is empty.")
+                workflow.send_back(item, request.user, comment)
+                messages.success(request, f"“{item}” is sent back to its editors.")
+            elif "_discard" in request.POST:
+                workflow.discard(item, request.user)
+                messages.success(request, f"The unpublished changes to “{item}” are discarded.")
+        except StaleEdit as stale:
+            messages.error(request, f"{stale} Look at the changes again before publishing.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(admin_url(item, "review"))
+
+    def share_view(self, request, object_id):
+        item = self.get_item(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(admin_url(item, "review"))
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only a Publisher may share previews.")
+        if "revoke" in request.POST:
+            ShareLink.filter_item(item).filter(pk=request.POST["revoke"]).delete()
+            messages.success(request, "The share link no longer works.")
+        else:
+            days = request.POST.get("days", "7")
+            if days not in SHARE_DURATIONS:
+                days = "7"
+            link = ShareLink.objects.create(
+                content_type=history.content_type_of(item),
+                object_id=str(item.pk),
+                created_by=request.user,
+                expires_at=timezone.now() + datetime.timedelta(days=int(days)),
+            )
+            messages.success(
+                request,
+                format_html(
+                    "Anyone with this link can read the preview of “{}” until {}: {}",
+                    item,
+                    when(link.expires_at),
+                    request.build_absolute_uri(link.get_absolute_url()),
+                ),
+            )
+        return HttpResponseRedirect(admin_url(item, "review"))
+
+
+def action_done(action):
+    return {
+        Action.SUBMIT: "submitted for review",
+        Action.PUBLISH: "published",
+        Action.UNPUBLISH: "unpublished",
+    }[action]
+
+
+def latest_of(item, action):
+    return Change.filter_item(item).filter(action=action).select_related("revision__user").first()
+
+
+def latest_submission(item):
+    return latest_of(item, Change.Action.SUBMITTED)
+
+
+def latest_sent_back(item):
+    """The last "send back" comment, while it is newer than the last submission."""
+    sent_back = latest_of(item, Change.Action.SENT_BACK)
+    submission = latest_submission(item)
+    if sent_back is not None and (submission is None or sent_back.pk > submission.pk):
+        return sent_back
+    return None
+
+
+class EditorialAdminSite(admin.AdminSite):
+    """The admin with a dashboard of what awaits review and what is scheduled."""
+
+    site_header = "trustsite editors"
+    site_title = "trustsite editors"
+    index_title = "Content"
+
+    def get_urls(self):
+        return [
+            path("review/", self.admin_view(self.dashboard_view), name="review-dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        now = timezone.now()
+        awaiting, scheduled = [], []
+        drafts = {
+            (draft.content_type_id, draft.object_id): draft
+            for draft in Draft.objects.filter(in_review=True).select_related("submitted_by")
+        }
+        for model in history.publishable_models():
+            if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
+                continue
+            content_type = ContentType.objects.get_for_model(model)
+            in_review_ids = [
+                object_id for (type_id, object_id) in drafts if type_id == content_type.pk
+            ]
+            for item in model._base_manager.filter(
+                status=Status.REVIEW
+            ) | model._base_manager.filter(pk__in=in_review_ids):
+                draft = drafts.get((content_type.pk, str(item.pk)))
+                submission = None if draft else latest_submission(item)
+                awaiting.append(
+                    {
+                        "item": item,
+                        "kind": model._meta.verbose_name,
+                        "what": "Changes to a live item" if draft else "New item",
+                        "by": draft.submitted_by if draft else (submission and submission.user),
+                        "at": draft.submitted_at if draft else (submission and submission.date),
+                        "review_url": admin_url(item, "review"),
+                    }
+                )
+            upcoming = model._base_manager.filter(status=Status.PUBLISHED).filter(
+                go_live_at__gt=now
+            ) | model._base_manager.filter(status=Status.PUBLISHED, expire_at__gt=now)
+            for item in upcoming:
+                for what, moment in (("Goes live", item.go_live_at), ("Expires", item.expire_at)):
+                    if moment and moment > now:
+                        scheduled.append(
+                            {
+                                "item": item,
+                                "kind": model._meta.verbose_name,
+                                "what": what,
+                                "at": moment,
+                                "change_url": admin_url(item, "change"),
+                            }
+                        )
+        awaiting.sort(key=lambda row: row["at"] or now)
+        scheduled.sort(key=lambda row: row["at"])
+        context = {
+            **self.each_context(request),
+            "title": "Review and schedule",
+            "awaiting": awaiting,
+            "scheduled": scheduled,
+        }
+        return TemplateResponse(request, "admin/publishing/dashboard.html", context)

@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = "Publishing"
+    default = True
+
+    def ready(self):
+        from .history import register_models
+
+        register_models()
+
+
+class EditorialAdminConfig(admin_apps.AdminConfig):
+    """The admin, with the editors' review dashboard."""
+
+    default = False
+    default_site = "publishing.admin.EditorialAdminSite"

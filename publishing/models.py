@@ -8,9 +8,15 @@ search and the API all use :meth:`PublishableQuerySet.published`. The time is
 read at each query, so a window opens or closes at its second with no job to run.
 """
 
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -113,7 +119,7 @@ class Publishable(models.Model):
 
     #: Reverse relations whose rows are parts of the item (an initiative's sections):
     #: they are versioned, reviewed and reverted with it.
-    parts = ()
+    versioned_parts = ()
 
     class Meta:
         abstract = True
@@ -176,3 +182,154 @@ class Publishable(models.Model):
         errors = self.publication_errors()
         if errors:
             raise ValidationError(errors)
+
+
+class ItemReference(models.Model):
+    """Points at one content item of any kind (the publishing layer imports no content app)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    item = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def filter_item(cls, item):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(item), object_id=str(item.pk)
+        )
+
+
+class Change(ItemReference):
+    """One recorded change to an item, with the full version it left behind.
+
+    The version itself (the item, its parts and its links) is a django-reversion
+    revision, so it can be restored; this row says what happened, who did it and
+    what changed, in words, for the history, the review screen and the API.
+    """
+
+    class Action(models.TextChoices):
+        BASELINE = "baseline", "Version before the first recorded change"
+        CREATED = "created", "Created"
+        SAVED = "saved", "Saved"
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        SENT_BACK = "sent_back", "Sent back for changes"
+        DISCARDED = "discarded", "Discarded unpublished changes"
+        REVERTED = "reverted", "Reverted to an earlier version"
+        IMPORTED = "imported", "Imported"
+        RELOADED = "reloaded", "Reloaded from the source content"
+        DELETED = "deleted", "Deleted"
+
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="change"
+    )
+    object_repr = models.CharField(max_length=300)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, help_text="The item's state after this change."
+    )
+    unpublished = models.BooleanField(
+        default=False,
+        help_text="The version holds unpublished changes to a live item; the public saw none.",
+    )
+    snapshot = models.JSONField(default=dict, help_text="The version, field by field, in words.")
+    changes = models.JSONField(default=list, help_text="What changed since the version before.")
+    reverted_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.object_repr}: {self.get_action_display()}"
+
+    @property
+    def user(self):
+        return self.revision.user
+
+    @property
+    def date(self):
+        return self.revision.date_created
+
+    @property
+    def comment(self):
+        return self.revision.comment
+
+
+class Draft(ItemReference):
+    """Unpublished changes to a live item: its working copy, held apart from the public rows
+    until a Publisher publishes it (the public keeps seeing the live version meanwhile)."""
+
+    change = models.ForeignKey(Change, on_delete=models.PROTECT, related_name="+")
+    in_review = models.BooleanField(default=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_per_item")
+        ]
+
+    def __str__(self):
+        return f"Unpublished changes to {self.change.object_repr}"
+
+
+def new_share_token():
+    return secrets.token_urlsafe(24)
+
+
+class ShareLink(ItemReference):
+    """Lets someone without an account read one item's preview until the link expires."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Share link to {self.item} until {when(self.expires_at)}"
+
+    def get_absolute_url(self):
+        return reverse("share-link", args=[self.token])
+
+    @property
+    def is_valid(self):
+        return self.expires_at > timezone.now()
+
+
+class PublicChange(ItemReference):
+    """A change the public saw: an item added, or fields of a public item changed.
+
+    Written when a change goes live (dated at its go-live time if that is later), so
+    it never holds drafts, review comments or who made the change. Key figures keep
+    their old and new values.
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        CHANGED = "changed", "Changed"
+
+    object_repr = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    date = models.DateTimeField(db_index=True)
+    fields = models.JSONField(default=list, help_text="The labels of the fields that changed.")
+    values = models.JSONField(default=list, help_text="Old and new values, for key figures.")
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "date"])]
+
+    def __str__(self):
+        return f"{self.object_repr}: {self.get_kind_display()} {when(self.date)}"

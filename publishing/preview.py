@@ -8,6 +8,7 @@ that the preview middleware always resets, so it never outlives its request.
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from urllib.parse import urlencode
 
 _previewed = ContextVar("previewed", default=None)
 
@@ -44,3 +45,22 @@ def previewing(item):
         yield
     finally:
         deactivate(token)
+
+
+#: The query parameter that asks for a preview: ``?preview=minerals.mineral.12``.
+PREVIEW_PARAMETER = "preview"
+
+
+def preview_key(item):
+    return f"{item._meta.label_lower}.{item.pk}"
+
+
+def preview_url(item):
+    """The item's public address, asking for its preview (for staff who may view it);
+    None for kinds of item the site shows on no page of their own."""
+    if not hasattr(item, "get_absolute_url"):
+        return None
+    path, _, anchor = item.get_absolute_url().partition("#")
+    return f"{path}?{urlencode({PREVIEW_PARAMETER: preview_key(item)})}" + (
+        f"#{anchor}" if anchor else ""
+    )
