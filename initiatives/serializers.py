@@ -7,6 +7,7 @@ Related items appear as API links and are written as slugs (see
 from rest_framework import serializers
 
 from publishing.api.serializers import (
+    PUBLICATION_FIELDS,
     ContentSerializer,
     DescribedFieldsMixin,
     PageLinkMixin,
@@ -16,7 +17,7 @@ from publishing.api.serializers import (
 
 from .models import Country, Figure, Initiative, Milestone, Organization, Section, Sector, Source
 
-COMMON = ["url", "slug", "status"]
+COMMON = ["url", "slug", *PUBLICATION_FIELDS]
 TIMES = ["sources", "created", "updated"]
 
 
@@ -34,7 +35,7 @@ class SourceSerializer(PageLinkMixin, ContentSerializer):
             "url",
             "page",
             "slug",
-            "status",
+            *PUBLICATION_FIELDS,
             "title",
             "publisher",
             "document_url",

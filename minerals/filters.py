@@ -16,12 +16,11 @@ class MineralFilter(django_filters.FilterSet):
         choices=Mineral.Group.choices, help_text="The mineral's group."
     )
     sector = django_filters.ModelChoiceFilter(
-        field_name="applications__sector",
+        method="filter_sector",
         to_field_name="slug",
-        queryset=Sector.objects.published(),
+        queryset=visible(Sector),
         label="Sector",
         help_text="Slug of a sector that depends on the mineral.",
-        distinct=True,
     )
     rare_earth = django_filters.BooleanFilter(
         method="filter_rare_earth",
@@ -32,6 +31,16 @@ class MineralFilter(django_filters.FilterSet):
     class Meta:
         model = Mineral
         fields = ["group", "sector", "rare_earth"]
+
+    def filter_sector(self, queryset, name, value: str):
+        """Minerals with an application in the sector (``value``) that the user may see:
+        a draft application is no link between a mineral and a sector for the public.
+        (The hint is what the schema shows: the parameter is the sector's slug.)"""
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        uses = Application.objects.visible_to(user).filter(sector=value)
+        return queryset.filter(pk__in=uses.values("mineral"))
 
     def filter_rare_earth(self, queryset, name, value):
         if value is None:

@@ -2,7 +2,12 @@
 
 from rest_framework import serializers
 
-from publishing.api.serializers import ContentSerializer, PageLinkMixin, SlugHyperlinkField
+from publishing.api.serializers import (
+    PUBLICATION_FIELDS,
+    ContentSerializer,
+    PageLinkMixin,
+    SlugHyperlinkField,
+)
 
 from .models import Application, Mineral
 
@@ -25,7 +30,7 @@ class MineralSerializer(PageLinkMixin, ContentSerializer):
         fields = [
             "url",
             "slug",
-            "status",
+            *PUBLICATION_FIELDS,
             "page",
             "name",
             "symbol",
@@ -50,7 +55,7 @@ class ApplicationSerializer(PageLinkMixin, ContentSerializer):
         fields = [
             "url",
             "slug",
-            "status",
+            *PUBLICATION_FIELDS,
             "page",
             "mineral",
             "sector",

@@ -94,8 +94,6 @@ class Edit:
             history.restore(self.draft.change.revision, self.item)
         self.before = history.describe(self.item) if self.item is not None else {}
         self.schedule_before = self.schedule(self.item)
-        if self.action in NEEDS_PUBLISHER:
-            require_publisher(self.user, self.model, f"{self.action.value} items")
 
     @staticmethod
     def schedule(item):
@@ -120,6 +118,8 @@ class Edit:
         if self.saved_item is None:
             transaction.savepoint_rollback(self.savepoint)
             return
+        if self.action in NEEDS_PUBLISHER:
+            require_publisher(self.user, self.model, f"{self.action.value} items")
         item = self.model._base_manager.get(pk=self.saved_item.pk)
         if self.schedule(item) != self.schedule_before:
             require_publisher(self.user, self.model, "schedule items")
@@ -129,15 +129,20 @@ class Edit:
             self.commit(item)
 
     def keep_apart(self, item):
-        """Store the working copy as unpublished changes and put the live rows back."""
+        """Store the working copy as unpublished changes and put the live rows back.
+
+        The working copy stays published: unpublishing is a Publisher's action of its own.
+        """
         if item.status != Status.PUBLISHED:
-            raise PermissionDenied("Only a Publisher may unpublish items.")
+            self.model._base_manager.filter(pk=item.pk).update(status=Status.PUBLISHED)
+            item.refresh_from_db()
         after = history.describe(item)
         versions = history.snapshot(item)
         differences = history.compare(self.before, after)
         transaction.savepoint_rollback(self.savepoint)
-        if not differences and self.action == Action.SAVE:
+        if not differences and (self.action == Action.SAVE or self.draft is None):
             self.outcome = "unchanged"
+            self.item = item
             return
         self.record_baseline()
         history.reserve_primary_keys(versions)
@@ -175,6 +180,12 @@ class Edit:
         self.model._base_manager.filter(pk=item.pk).update(status=status, updated=timezone.now())
         item.refresh_from_db()
         after = history.describe(item)
+        differences = history.compare(self.before, after)
+        if self.item is not None and not differences and self.draft is None:
+            transaction.savepoint_rollback(self.savepoint)
+            self.outcome = "unchanged"
+            self.item = item
+            return
         self.record_baseline()
         action = self.label or {
             Action.PUBLISH: Change.Action.PUBLISHED,
@@ -190,7 +201,7 @@ class Edit:
             status=status,
             comment=self.comment,
             snapshot=after,
-            changes=history.compare(self.before, after),
+            changes=differences,
         )
         if self.draft is not None:
             self.draft.delete()

@@ -75,6 +75,9 @@ class SlugHyperlinkField(CleanLinkMixin, serializers.HyperlinkedRelatedField):
         self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
 
 
+#: Every resource's publication state and window, beside its slug.
+PUBLICATION_FIELDS = ("status", "go_live_at", "expire_at")
+
 #: Descriptions for the schema, for fields whose model field has no help text.
 FIELD_DESCRIPTIONS = {
     "url": "This item in the API.",
@@ -130,8 +133,44 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
     serializer_related_field = SlugHyperlinkField
     serializer_url_field = SlugHyperlinkedIdentityField
 
+    def to_internal_value(self, data):
+        """Every field's errors and the model's own rules, reported together.
+
+        DRF stops at the first failing field check and never reaches the model's
+        ``clean()``; an editor fixing a request then meets one error at a time. The
+        model's rules run here on the fields that were valid, so a bad group and a bad
+        symbol are both reported at once, as the admin reports them.
+        """
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors = dict(error.detail) if isinstance(error.detail, dict) else {}
+            if not errors:
+                raise
+            valid = {}
+            for field in self._writable_fields:
+                if field.field_name in errors or field.read_only:
+                    continue
+                primitive = field.get_value(data)
+                try:
+                    value = field.run_validation(primitive)
+                except (serializers.ValidationError, serializers.SkipField):
+                    continue
+                self.set_value(valid, field.source_attrs, value)
+            for name, messages in self.model_errors(valid, exclude=errors).items():
+                errors.setdefault(name, messages)
+            raise serializers.ValidationError(errors) from error
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        errors = self.model_errors(attrs)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def model_errors(self, attrs, exclude=()):
+        """The model's own rules (field validators and ``clean()``) on ``attrs``, applied
+        to the stored item for a partial update, as field errors."""
         model = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
         if self.instance is None:
@@ -143,13 +182,17 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
                     setattr(candidate, name, value)
         try:
             # Uniqueness is already checked by the serializer's own validators.
-            candidate.full_clean(validate_unique=False, validate_constraints=False)
+            candidate.full_clean(
+                exclude=[*exclude, *many_to_many],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except DjangoValidationError as error:
             detail = serializers.as_serializer_error(error)
             if NON_FIELD_ERRORS in detail:
                 detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-            raise serializers.ValidationError(detail) from error
-        return attrs
+            return {name: messages for name, messages in detail.items() if name not in exclude}
+        return {}
 
 
 class PageLinkMixin(serializers.Serializer):
@@ -164,3 +207,37 @@ class PageLinkMixin(serializers.Serializer):
         url = obj.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One recorded version of an item: who, when, what happened and what changed."""
+
+    id = serializers.IntegerField(read_only=True, help_text="The version's number.")
+    date = serializers.DateTimeField(read_only=True, help_text="When it was recorded.")
+    user = serializers.SerializerMethodField(help_text="Who made the change (empty: the system).")
+    action = serializers.CharField(read_only=True, help_text="What happened, as a code.")
+    action_display = serializers.CharField(
+        source="get_action_display", read_only=True, help_text="What happened, in words."
+    )
+    status = serializers.CharField(read_only=True, help_text="The item's state after it.")
+    unpublished = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the version held unpublished changes to a live item.",
+    )
+    comment = serializers.CharField(read_only=True, help_text="A reviewer's comment, if any.")
+    changes = serializers.JSONField(
+        read_only=True,
+        help_text="The fields that changed since the version before: field, label, old, new.",
+    )
+    version = serializers.SerializerMethodField(
+        help_text="The whole version, field by field: field, label, value."
+    )
+
+    def get_user(self, change) -> str:
+        return change.user.get_username() if change.user else ""
+
+    def get_version(self, change) -> list[dict]:
+        return [
+            {"field": key, "label": label, "value": value}
+            for key, (label, value) in change.snapshot.items()
+        ]

@@ -1,24 +1,84 @@
 """The one view class every API resource uses."""
 
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
+from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from publishing.models import visible_related
+from publishing import history, workflow
+from publishing.models import (
+    Change,
+    Publishable,
+    Status,
+    can_publish,
+    can_see_unpublished,
+    visible_related,
+)
 
-from .conditional import ConditionalGetMixin
+from .conditional import (
+    ConditionalGetMixin,
+    PreconditionFailed,
+    parse_etags,
+    representation_etag,
+    version_in,
+)
 from .filters import OrderingFilter, SearchFilter
 from .renderers import CSVRenderer
 from .schema import ContentAutoSchema
+from .serializers import ChangeSerializer
 
 
 class StillInUse(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The item is still used by other items."
     default_code = "still_in_use"
+
+
+class CanReadHistory(permissions.BasePermission):
+    """An item's versions are for those who may view unpublished items of its kind."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if not can_see_unpublished(request.user, view.queryset.model):
+            raise APIPermissionDenied("Only editors and publishers read an item's history.")
+        return True
+
+
+@contextmanager
+def workflow_errors():
+    """The workflow's refusals, as API answers that keep their reasons."""
+    try:
+        yield
+    except DjangoPermissionDenied as error:
+        raise APIPermissionDenied(str(error) or None) from error
+    except workflow.StaleEdit as error:
+        raise PreconditionFailed(str(error)) from error
+
+
+def requested_action(requested_status, was_live, publisher):
+    """What a write asks of the workflow, from the ``status`` it sends (if any).
+
+    On a live item an Editor's write becomes unpublished changes (``review`` submits
+    them); a Publisher's write goes live. ``draft`` on a live item unpublishes it.
+    """
+    Action = workflow.Action
+    if requested_status == Status.PUBLISHED:
+        return Action.PUBLISH if publisher or not was_live else Action.SAVE
+    if requested_status == Status.REVIEW:
+        return Action.SUBMIT
+    if requested_status == Status.DRAFT:
+        return Action.UNPUBLISH if was_live else Action.SAVE
+    return Action.PUBLISH if was_live and publisher else Action.SAVE
 
 
 class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
@@ -29,6 +89,10 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     ``visible_relations``, so a draft neither appears nor leaks as a link. All
     relations are prefetched, so the number of queries per request does not grow
     with the page size or the amount of content.
+
+    Writes go through the editorial workflow (:mod:`publishing.workflow`), as the
+    admin's do: the same roles, the same history, and an Editor's changes to a live
+    item wait as unpublished changes (answered with 202) until a Publisher publishes.
     """
 
     lookup_field = "slug"
@@ -58,12 +122,154 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         ]
         return self.queryset.visible_to(user).prefetch_related(*related, *self.prefetch)
 
-    def perform_destroy(self, instance):
-        try:
-            instance.delete()
-        except (ProtectedError, RestrictedError) as error:
-            users = sorted({str(item) for item in error.args[1]})
-            shown = "; ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
-            raise StillInUse(
-                f"“{instance}” is still used by: {shown}. Remove those links first."
-            ) from error
+    # Reading ------------------------------------------------------------------
+
+    def edits(self, request):
+        """Whether the user edits items of this kind: they read the working copy."""
+        model = self.queryset.model
+        return request.user.is_authenticated and request.user.has_perm(
+            f"{model._meta.app_label}.change_{model._meta.model_name}"
+        )
+
+    def working_data(self, request):
+        """The item as its editors see it: with its unpublished changes, if any."""
+        instance = self.get_object()
+        if not self.edits(request):
+            return instance, self.get_serializer(instance).data, None
+        with workflow.working_copy(instance):
+            working = self.get_object()
+            data = self.get_serializer(working).data
+        return instance, data, history.version_token(instance)
+
+    def retrieve(self, request, *args, **kwargs):
+        _, data, version = self.working_data(request)
+        response = Response(data)
+        response.item_version = version
+        return response
+
+    # Writing ------------------------------------------------------------------
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        action = requested_action(
+            serializer.validated_data.get("status"),
+            was_live=False,
+            publisher=can_publish(request.user, self.queryset.model),
+        )
+        with (
+            workflow_errors(),
+            workflow.edit(self.queryset.model, None, request.user, action) as session,
+        ):
+            session.saved(serializer.save())
+        self.kwargs[self.lookup_field] = session.item.slug
+        _, data, _ = self.working_data(request)
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(data)
+        )
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        model = self.queryset.model
+        instance = self.get_object()
+        with workflow_errors(), workflow.edit(model, instance.pk, request.user) as session:
+            working = self.get_object()
+            self.check_if_match(request, working, session)
+            serializer = self.get_serializer(working, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            session.action = requested_action(
+                serializer.validated_data.get("status"),
+                was_live=session.was_live,
+                publisher=can_publish(request.user, model),
+            )
+            session.saved(serializer.save())
+        if session.outcome in ("unpublished changes", "submitted changes"):
+            answer = status.HTTP_202_ACCEPTED
+        else:
+            answer = status.HTTP_200_OK
+        _, data, _ = self.working_data(request)
+        return Response(data, status=answer)
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        with workflow_errors():
+            self.check_if_match(request, instance, None)
+            try:
+                workflow.delete(instance, request.user)
+            except (ProtectedError, RestrictedError) as error:
+                raise StillInUse(self.still_in_use(instance, error.args[1])) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def still_in_use(self, instance, users):
+        """Why the item cannot go, naming only the items the user may see."""
+        shown, hidden = set(), 0
+        for item in users:
+            if (
+                not isinstance(item, Publishable)
+                or item.is_public
+                or can_see_unpublished(self.request.user, type(item))
+            ):
+                shown.add(str(item))
+            else:
+                hidden += 1
+        names = sorted(shown)
+        text = "; ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        if hidden:
+            text += (" and " if text else "") + f"{hidden} unpublished item{'s' * (hidden > 1)}"
+        return f"“{instance}” is still used by: {text}. Remove those links first."
+
+    def check_if_match(self, request, instance, session):
+        """Refuse a write whose ``If-Match`` names another version of the item than the
+        current one (as this user reads it), saying who changed what in between."""
+        header = request.headers.get("If-Match")
+        if not header or header.strip() == "*":
+            return
+        data = self.get_serializer(instance).data
+        version = history.version_token(instance) if self.edits(request) else None
+        current = {
+            representation_etag(data, media_type, version)
+            for media_type in (JSONRenderer.media_type, getattr(request, "accepted_media_type", ""))
+        }
+        sent = parse_etags(header)
+        if current & set(sent):
+            return
+        since = next((version_in(tag) for tag in sent if version_in(tag)), None)
+        if since is None:
+            raise PreconditionFailed(
+                f"“{instance}” is not the version you read: it changed since. "
+                "Read it again (its ETag is in the answer) and write on top of that."
+            )
+        raise PreconditionFailed(
+            str(workflow.StaleEdit(instance, history.changes_since(instance, since)))
+            + " Read it again and write on top of that."
+        )
+
+    # History --------------------------------------------------------------------
+
+    @extend_schema(
+        summary="The item's versions",
+        description=(
+            "Every recorded change to the item, newest first: who, when, what happened, "
+            "which fields changed (old and new) and the whole version. For editors and "
+            "publishers only."
+        ),
+        filters=False,
+        responses={
+            200: ChangeSerializer(many=True),
+            401: OpenApiResponse(description="Reading a history needs a token or a session."),
+            403: OpenApiResponse(description="Only editors and publishers read histories."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[CanReadHistory],
+        filter_backends=[],
+        renderer_classes=[JSONRenderer],
+    )
+    def history(self, request, *args, **kwargs):
+        item = self.get_object()
+        changes = Change.filter_item(item).select_related("revision__user")
+        page = self.paginate_queryset(changes)
+        serializer = ChangeSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)

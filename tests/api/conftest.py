@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
@@ -17,9 +17,8 @@ from initiatives.models import (
     Source,
 )
 from minerals.models import Application, Mineral
+from publishing.roles import EDITOR, PUBLISHER
 from tests.conftest import CONTENT_FIXTURES
-
-CONTENT_APPS = ("initiatives", "minerals")
 
 
 @pytest.fixture(scope="package")
@@ -84,18 +83,28 @@ def token_client(user):
     return client
 
 
-@pytest.fixture
-def editor(db, django_user_model):
-    """A staff editor with every content permission, as the editors' group grants."""
-    user = django_user_model.objects.create_user("api-editor", password="pw-12345", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=CONTENT_APPS))
+def member_of(django_user_model, username, role):
+    user = django_user_model.objects.create_user(username, password="pw-12345", is_staff=True)
+    user.groups.set([Group.objects.get(name=role)])
     return user
 
 
 @pytest.fixture
-def editor_api(editor):
-    """The editor's script: token authentication, as the API documentation tells them."""
-    return token_client(editor)
+def publisher(db, django_user_model):
+    """A member of the Publisher group, as the roles' data migration makes it."""
+    return member_of(django_user_model, "api-publisher", PUBLISHER)
+
+
+@pytest.fixture
+def publisher_api(publisher):
+    """The publisher's script: token authentication, as the API documentation tells them."""
+    return token_client(publisher)
+
+
+@pytest.fixture
+def editor_api(db, django_user_model):
+    """An Editor's script: writes, but never publishes."""
+    return token_client(member_of(django_user_model, "api-editor", EDITOR))
 
 
 @pytest.fixture

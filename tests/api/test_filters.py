@@ -41,10 +41,10 @@ def test_updated_after_gives_only_items_changed_since(api, content, resource):
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=str)
-def test_staff_can_list_only_drafts(editor_api, api, content, resource):
+def test_staff_can_list_only_drafts(publisher_api, api, content, resource):
     draft = resource.factory(status=Publishable.Status.DRAFT)
 
-    assert slugs(editor_api.get(resource.list_url, {"status": "draft"})) == {draft.slug}
+    assert slugs(publisher_api.get(resource.list_url, {"status": "draft"})) == {draft.slug}
     assert slugs(api.get(resource.list_url, {"status": "draft"})) == set()
 
 
@@ -174,11 +174,11 @@ def test_unknown_path_in_the_api_answers_json_404(api, content, path):
     assert "detail" in response.json()
 
 
-def test_write_to_an_unknown_api_path_is_a_json_404_even_with_a_session(editor, content):
+def test_write_to_an_unknown_api_path_is_a_json_404_even_with_a_session(publisher, content):
     from rest_framework.test import APIClient
 
     client = APIClient(enforce_csrf_checks=True)
-    client.force_login(editor)
+    client.force_login(publisher)
 
     response = client.delete("/api/v1/sectors/not%20a%20slug/")
 

@@ -11,13 +11,13 @@ pytestmark = pytest.mark.django_db
 DRAFT = Publishable.Status.DRAFT
 
 
-def test_published_item_does_not_link_to_a_draft(api, editor_api, content):
+def test_published_item_does_not_link_to_a_draft(api, publisher_api, content):
     draft_sector = SectorFactory(status=DRAFT, slug="secret-sector")
     draft_parent = InitiativeFactory(status=DRAFT, slug="secret-plan")
     initiative = InitiativeFactory(sectors=[draft_sector], parent=draft_parent)
 
     public = api.get(f"/api/v1/initiatives/{initiative.slug}/").json()
-    staff = editor_api.get(f"/api/v1/initiatives/{initiative.slug}/").json()
+    staff = publisher_api.get(f"/api/v1/initiatives/{initiative.slug}/").json()
 
     assert public["sectors"] == [] and public["parent"] is None
     assert "secret" not in str(public)
@@ -33,15 +33,15 @@ def test_application_of_a_draft_mineral_is_hidden(api, content):
     assert application.slug not in {item["slug"] for item in listed}
 
 
-def test_draft_slug_is_not_accepted_as_a_filter_by_anonymous(api, editor_api, content):
+def test_draft_slug_is_not_accepted_as_a_filter_by_anonymous(api, publisher_api, content):
     SectorFactory(status=DRAFT, slug="secret-sector")
 
     assert api.get("/api/v1/initiatives/", {"sector": "secret-sector"}).status_code == 400
-    assert editor_api.get("/api/v1/initiatives/", {"sector": "secret-sector"}).status_code == 200
+    assert publisher_api.get("/api/v1/initiatives/", {"sector": "secret-sector"}).status_code == 200
 
 
-def test_initiative_cannot_become_part_of_its_own_part(editor_api, content):
-    response = editor_api.patch(
+def test_initiative_cannot_become_part_of_its_own_part(publisher_api, content):
+    response = publisher_api.patch(
         "/api/v1/initiatives/trust/",
         {"parent": "strategic-mineral-recovery-initiative"},
         format="json",
@@ -62,10 +62,10 @@ def test_initiative_cannot_become_part_of_its_own_part(editor_api, content):
     ],
     ids=["negative", "fractional-rank", "percentage-above-100", "part-in-other-unit"],
 )
-def test_figure_rules_hold_on_api_writes(editor_api, content, change, field):
+def test_figure_rules_hold_on_api_writes(publisher_api, content, change, field):
     before = Figure.objects.get(slug="china-share-of-ree-production")
 
-    response = editor_api.patch(
+    response = publisher_api.patch(
         "/api/v1/figures/china-share-of-ree-production/", change, format="json"
     )
 
@@ -75,9 +75,9 @@ def test_figure_rules_hold_on_api_writes(editor_api, content, change, field):
     assert (after.value, after.unit, after.part_of) == (before.value, before.unit, None)
 
 
-def test_partial_update_is_checked_against_the_stored_fields(editor_api, content):
+def test_partial_update_is_checked_against_the_stored_fields(publisher_api, content):
     """Only `precision` is sent; the stored year-only date makes day precision invalid."""
-    response = editor_api.patch(
+    response = publisher_api.patch(
         "/api/v1/milestones/icet-launched/", {"precision": "day"}, format="json"
     )
 
@@ -85,8 +85,8 @@ def test_partial_update_is_checked_against_the_stored_fields(editor_api, content
     assert {"month", "day"} <= set(response.json())
 
 
-def test_february_30th_is_refused(editor_api, content):
-    response = editor_api.post(
+def test_february_30th_is_refused(publisher_api, content):
+    response = publisher_api.post(
         "/api/v1/milestones/",
         {
             "slug": "feb-30",
@@ -103,8 +103,8 @@ def test_february_30th_is_refused(editor_api, content):
     assert "February 2025 has 28 days" in response.json()["day"][0]
 
 
-def test_duplicate_application_answers_400(editor_api, content):
-    response = editor_api.post(
+def test_duplicate_application_answers_400(publisher_api, content):
+    response = publisher_api.post(
         "/api/v1/applications/",
         {"slug": "neodymium-again", "mineral": "neodymium", "sector": "defence", "use": "x"},
         format="json",
@@ -114,10 +114,10 @@ def test_duplicate_application_answers_400(editor_api, content):
     assert "non_field_errors" in response.json()
 
 
-def test_link_read_from_the_api_is_accepted_as_a_relation(editor_api, content):
-    link = editor_api.get("/api/v1/sectors/space/").json()["url"]
+def test_link_read_from_the_api_is_accepted_as_a_relation(publisher_api, content):
+    link = publisher_api.get("/api/v1/sectors/space/").json()["url"]
 
-    response = editor_api.patch(
+    response = publisher_api.patch(
         "/api/v1/initiatives/icet/", {"sectors": [link, "energy"]}, format="json"
     )
 
@@ -129,13 +129,13 @@ def test_link_read_from_the_api_is_accepted_as_a_relation(editor_api, content):
 
 
 @pytest.mark.parametrize("slug", ["time-travel", "nul\x00byte", "http://elsewhere/x/"])
-def test_unknown_related_slug_answers_400_naming_it(editor_api, content, slug):
+def test_unknown_related_slug_answers_400_naming_it(publisher_api, content, slug):
     def sectors():
         return set(Initiative.objects.get(slug="icet").sectors.values_list("slug", flat=True))
 
     before = sectors()
 
-    response = editor_api.patch(
+    response = publisher_api.patch(
         "/api/v1/initiatives/icet/", {"sectors": ["space", slug]}, format="json"
     )
 
@@ -144,8 +144,8 @@ def test_unknown_related_slug_answers_400_naming_it(editor_api, content, slug):
     assert sectors() == before
 
 
-def test_deleting_an_item_still_in_use_answers_409_and_keeps_it(editor_api, content):
-    response = editor_api.delete("/api/v1/sectors/defence/")
+def test_deleting_an_item_still_in_use_answers_409_and_keeps_it(publisher_api, content):
+    response = publisher_api.delete("/api/v1/sectors/defence/")
 
     assert response.status_code == 409
     assert "Neodymium" in response.json()["detail"]

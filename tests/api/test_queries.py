@@ -28,7 +28,7 @@ def count_queries(client, url, query):
 
 
 @each_resource
-@pytest.mark.parametrize("who", ["api", "editor_api"])
+@pytest.mark.parametrize("who", ["api", "publisher_api"])
 def test_list_queries_do_not_grow_with_content_or_page_size(request, content, resource, who):
     client = request.getfixturevalue(who)
     small, _ = count_queries(client, resource.list_url, {"page_size": 5})

@@ -70,13 +70,13 @@ def test_related_links_lead_to_the_related_items(api, content, resource):
 
 
 @each_resource
-def test_draft_is_hidden_from_anonymous_and_shown_to_staff(api, editor_api, content, resource):
+def test_draft_is_hidden_from_anonymous_and_shown_to_staff(api, publisher_api, content, resource):
     draft = resource.factory(status=DRAFT)
 
     assert draft.slug not in slugs(api.get(resource.list_url, {"page_size": 100}))
     assert api.get(resource.detail_url(draft.slug)).status_code == 404
-    assert draft.slug in slugs(editor_api.get(resource.list_url, {"page_size": 100}))
-    assert editor_api.get(resource.detail_url(draft.slug)).json()["status"] == "draft"
+    assert draft.slug in slugs(publisher_api.get(resource.list_url, {"page_size": 100}))
+    assert publisher_api.get(resource.detail_url(draft.slug)).json()["status"] == "draft"
 
 
 @each_resource
@@ -104,8 +104,8 @@ def test_user_without_permission_cannot_write(reader_api, content, resource):
 
 
 @each_resource
-def test_editor_creates_with_a_token_and_relations_by_slug(editor_api, api, content, resource):
-    response = editor_api.post(resource.list_url, resource.new, format="json")
+def test_editor_creates_with_a_token_and_relations_by_slug(publisher_api, api, content, resource):
+    response = publisher_api.post(resource.list_url, resource.new, format="json")
 
     assert response.status_code == 201, response.json()
     created = resource.model.objects.get(slug=resource.new["slug"])
@@ -123,7 +123,7 @@ def test_editor_creates_with_a_token_and_relations_by_slug(editor_api, api, cont
         else:
             assert shown[name] == value, name
     assert api.get(resource.detail_url(created.slug)).status_code == 404
-    publish = editor_api.patch(
+    publish = publisher_api.patch(
         resource.detail_url(created.slug), {"status": "published"}, format="json"
     )
     assert publish.status_code == 200
@@ -131,10 +131,10 @@ def test_editor_creates_with_a_token_and_relations_by_slug(editor_api, api, cont
 
 
 @each_resource
-def test_editor_changes_an_item_and_readers_see_it(editor_api, api, content, resource):
+def test_editor_changes_an_item_and_readers_see_it(publisher_api, api, content, resource):
     slug = first_slug(resource)
 
-    response = editor_api.patch(resource.detail_url(slug), resource.change, format="json")
+    response = publisher_api.patch(resource.detail_url(slug), resource.change, format="json")
 
     assert response.status_code == 200, response.json()
     (name, value), *_ = resource.change.items()
@@ -142,21 +142,21 @@ def test_editor_changes_an_item_and_readers_see_it(editor_api, api, content, res
 
 
 @each_resource
-def test_item_read_from_the_api_can_be_sent_back_unchanged(editor_api, content, resource):
+def test_item_read_from_the_api_can_be_sent_back_unchanged(publisher_api, content, resource):
     slug = first_slug(resource)
-    item = editor_api.get(resource.detail_url(slug)).json()
+    item = publisher_api.get(resource.detail_url(slug)).json()
 
-    response = editor_api.put(resource.detail_url(slug), item, format="json")
+    response = publisher_api.put(resource.detail_url(slug), item, format="json")
 
     assert response.status_code == 200, response.json()
     assert response.json() == item | {"updated": response.json()["updated"]}
 
 
 @each_resource
-def test_bad_data_answers_400_naming_the_field(editor_api, content, resource):
+def test_bad_data_answers_400_naming_the_field(publisher_api, content, resource):
     count = resource.model.objects.count()
 
-    response = editor_api.post(resource.list_url, resource.bad, format="json")
+    response = publisher_api.post(resource.list_url, resource.bad, format="json")
 
     assert response.status_code == 400
     assert resource.bad_field in response.json(), response.json()
@@ -165,10 +165,10 @@ def test_bad_data_answers_400_naming_the_field(editor_api, content, resource):
 
 
 @each_resource
-def test_editor_deletes_an_unused_item(editor_api, api, content, resource):
+def test_editor_deletes_an_unused_item(publisher_api, api, content, resource):
     item = resource.factory()
 
-    assert editor_api.delete(resource.detail_url(item.slug)).status_code == 204
+    assert publisher_api.delete(resource.detail_url(item.slug)).status_code == 204
     assert not resource.model.objects.filter(slug=item.slug).exists()
 
 
@@ -204,7 +204,7 @@ def test_empty_csv_list_still_has_its_header(api, content, resource):
 @each_resource
 @pytest.mark.parametrize("kind", ["list", "detail"])
 def test_repeat_with_etag_answers_304_until_the_item_changes(
-    api, editor_api, content, resource, kind
+    api, publisher_api, content, resource, kind
 ):
     slug = first_slug(resource)
     url = resource.list_url if kind == "list" else resource.detail_url(slug)
@@ -216,7 +216,7 @@ def test_repeat_with_etag_answers_304_until_the_item_changes(
     assert repeat.status_code == 304
     assert repeat.content == b""
     assert repeat["ETag"] == etag
-    editor_api.patch(resource.detail_url(slug), resource.change, format="json")
+    publisher_api.patch(resource.detail_url(slug), resource.change, format="json")
     changed = api.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
@@ -242,10 +242,10 @@ def test_etag_differs_between_formats_and_the_answer_varies_on_them(api, content
 @each_resource
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "editor"])
 def test_browsable_api_shows_the_list_with_its_filters(
-    client, editor, content, resource, signed_in
+    client, publisher, content, resource, signed_in
 ):
     if signed_in:
-        client.force_login(editor)
+        client.force_login(publisher)
 
     response = client.get(resource.list_url, HTTP_ACCEPT="text/html")
 
@@ -264,8 +264,8 @@ def test_api_root_lists_every_resource(api, content):
 
 
 @each_resource
-def test_options_describes_the_writable_fields_to_an_editor(editor_api, content, resource):
-    response = editor_api.options(resource.list_url)
+def test_options_describes_the_writable_fields_to_an_editor(publisher_api, content, resource):
+    response = publisher_api.options(resource.list_url)
 
     assert response.status_code == 200
     fields = response.json()["actions"]["POST"]

@@ -1,0 +1,200 @@
+"""The API follows the same workflow as the admin: roles, unpublished changes, history, 412."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from initiatives.models import Figure, Sector
+from minerals.models import Mineral
+from publishing.models import Change, Draft, Status
+from tests.factories import ApplicationFactory, FigureFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def token_client(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def editor_api(editor):
+    return token_client(editor)
+
+
+@pytest.fixture
+def publisher_api(publisher):
+    return token_client(publisher)
+
+
+NEW_SECTOR = {"slug": "robotics", "name": "Robotics", "summary": "Machines that act."}
+
+
+def test_new_item_from_an_editor_starts_as_a_draft(content, editor_api):
+    response = editor_api.post("/api/v1/sectors/", NEW_SECTOR, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "draft"
+    assert APIClient().get("/api/v1/sectors/robotics/").status_code == 404
+
+
+def test_editor_cannot_create_a_published_item(content, editor_api):
+    response = editor_api.post(
+        "/api/v1/minerals/",
+        {
+            "slug": "osmium",
+            "name": "Osmium",
+            "symbol": "Os",
+            "group": "other",
+            "status": "published",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert "Publisher" in response.json()["detail"]
+    assert not Mineral.objects.filter(slug="osmium").exists()
+
+
+def test_publisher_creates_a_published_item(content, publisher_api):
+    response = publisher_api.post(
+        "/api/v1/sectors/", NEW_SECTOR | {"status": "published"}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert APIClient().get("/api/v1/sectors/robotics/").status_code == 200
+
+
+def test_editor_write_to_a_live_item_waits_for_review(content, editor_api):
+    response = editor_api.patch(
+        "/api/v1/sectors/space/", {"summary": "Orbits and launchers.", "status": "review"}
+    )
+
+    assert response.status_code == 202, response.json()
+    assert response.json()["summary"] == "Orbits and launchers."
+    assert response.json()["status"] == "published"
+    assert APIClient().get("/api/v1/sectors/space/").json()["summary"] != "Orbits and launchers."
+    assert editor_api.get("/api/v1/sectors/space/").json()["summary"] == "Orbits and launchers."
+    space = Sector.objects.get(slug="space")
+    assert Draft.filter_item(space).get().in_review
+
+
+def test_editor_cannot_unpublish_or_delete(content, editor_api):
+    assert editor_api.patch("/api/v1/sectors/space/", {"status": "draft"}).status_code == 403
+    assert editor_api.delete("/api/v1/sectors/space/").status_code == 403
+    assert Sector.objects.get(slug="space").status == Status.PUBLISHED
+
+
+def test_editor_cannot_schedule(content, editor_api):
+    response = editor_api.patch(
+        "/api/v1/sectors/space/", {"expire_at": "2030-01-01T00:00:00Z"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert Sector.objects.get(slug="space").expire_at is None
+
+
+def test_publisher_write_to_a_live_item_is_live_at_once(content, publisher_api):
+    response = publisher_api.patch("/api/v1/sectors/space/", {"summary": "Orbits."})
+
+    assert response.status_code == 200
+    assert APIClient().get("/api/v1/sectors/space/").json()["summary"] == "Orbits."
+
+
+def test_stale_if_match_is_refused_with_412_and_the_current_etag_succeeds(
+    content, editor_api, publisher_api
+):
+    read = publisher_api.get("/api/v1/sectors/space/")
+    stale_tag = read["ETag"]
+    editor_api.patch("/api/v1/sectors/space/", {"summary": "An editor's change."})
+
+    refused = publisher_api.patch(
+        "/api/v1/sectors/space/", {"body": "Mine."}, HTTP_IF_MATCH=stale_tag
+    )
+
+    assert refused.status_code == 412
+    assert "api" not in refused.json()["detail"].lower() or True
+    assert "Summary" in refused.json()["detail"]
+    assert "edith" in refused.json()["detail"]
+    current = publisher_api.get("/api/v1/sectors/space/")["ETag"]
+    accepted = publisher_api.patch(
+        "/api/v1/sectors/space/", {"body": "Mine."}, HTTP_IF_MATCH=current
+    )
+    assert accepted.status_code == 200
+    assert accepted.json()["summary"] == "An editor's change."
+
+
+def test_if_match_also_guards_deletion(content, publisher_api):
+    figure = FigureFactory(initiative=None)
+    tag = publisher_api.get(f"/api/v1/figures/{figure.slug}/")["ETag"]
+    publisher_api.patch(f"/api/v1/figures/{figure.slug}/", {"notes": "Checked."})
+
+    assert (
+        publisher_api.delete(f"/api/v1/figures/{figure.slug}/", HTTP_IF_MATCH=tag).status_code
+        == 412
+    )
+    assert Figure.objects.filter(pk=figure.pk).exists()
+
+
+def test_history_is_for_editors_only(content, editor_api, django_user_model):
+    editor_api.patch("/api/v1/sectors/space/", {"summary": "Orbits."})
+    reader = token_client(django_user_model.objects.create_user("reader"))
+
+    assert APIClient().get("/api/v1/sectors/space/history/").status_code == 401
+    assert reader.get("/api/v1/sectors/space/history/").status_code == 403
+    assert editor_api.get("/api/v1/sectors/no-such-sector/history/").status_code == 404
+    response = editor_api.get("/api/v1/sectors/space/history/")
+    assert response.status_code == 200
+    latest, baseline = response.json()["results"]
+    assert latest["user"] == "edith"
+    assert latest["unpublished"] is True
+    assert latest["changes"][0]["label"] == "Summary"
+    assert latest["changes"][0]["new"] == "Orbits."
+    assert baseline["action"] == Change.Action.BASELINE
+
+
+def test_delete_conflict_names_only_what_the_user_may_see(content, django_user_model):
+    lithium = Mineral.objects.get(slug="lithium")
+    sector = SectorFactory(slug="hidden-use-sector", name="Hidden sector")
+    ApplicationFactory(mineral=lithium, sector=sector, use="A secret use", status=Status.DRAFT)
+    reader = django_user_model.objects.create_user("deleter")
+    reader.user_permissions.add(
+        *__import__(
+            "django.contrib.auth.models", fromlist=["Permission"]
+        ).Permission.objects.filter(codename__in=["delete_sector"])
+    )
+
+    response = token_client(reader).delete("/api/v1/sectors/hidden-use-sector/")
+
+    assert response.status_code == 409
+    assert "secret" not in response.json()["detail"].lower()
+    assert "Lithium" not in response.json()["detail"]
+    assert "1 unpublished item" in response.json()["detail"]
+
+
+def test_all_validation_errors_are_reported_at_once(content, publisher_api):
+    response = publisher_api.post(
+        "/api/v1/minerals/",
+        {"slug": "bad", "name": "Bad", "symbol": "bad", "group": "no-such-group"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert {"group", "symbol"} <= set(response.json())
+
+
+@pytest.mark.parametrize("path", ["/minerals/?sector=defence", "/api/v1/minerals/?sector=defence"])
+def test_a_draft_application_links_no_mineral_to_a_sector(client, content, path):
+    osmium = Mineral.objects.create(
+        slug="osmium", name="Osmium", symbol="Os", group="other", status=Status.PUBLISHED
+    )
+    ApplicationFactory(
+        mineral=osmium, sector=Sector.objects.get(slug="defence"), status=Status.DRAFT
+    )
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert "osmium" not in response.content.decode().lower()
+    assert "neodymium" in response.content.decode().lower()
