@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.views.generic import DetailView, ListView
 
 from publishing.models import visible_related
+from publishing.views import PublicItemMixin
 
 from .charts import figure_charts
 from .formatting import plain_decimal
@@ -49,7 +50,7 @@ class InitiativeListView(ListView):
         )
 
 
-class InitiativeDetailView(DetailView):
+class InitiativeDetailView(PublicItemMixin, DetailView):
     template_name = "initiatives/initiative_detail.html"
     context_object_name = "initiative"
 
@@ -85,7 +86,7 @@ class SectorListView(ListView):
         )
 
 
-class SectorDetailView(DetailView):
+class SectorDetailView(PublicItemMixin, DetailView):
     template_name = "initiatives/sector_detail.html"
     context_object_name = "sector"
 

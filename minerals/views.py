@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from initiatives.models import Figure, Initiative, Sector, Source
+from publishing.views import PublicItemMixin
 
 from .filters import MineralFilter
 from .models import Application, Mineral
@@ -91,7 +92,7 @@ def for_readers(form):
     return form
 
 
-class MineralDetailView(DetailView):
+class MineralDetailView(PublicItemMixin, DetailView):
     template_name = "minerals/mineral_detail.html"
     context_object_name = "mineral"
 

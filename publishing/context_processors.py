@@ -1,4 +1,5 @@
 from . import preview
+from .workflow import state_in_words
 
 
 def previewing(request):
@@ -6,12 +7,10 @@ def previewing(request):
     item = preview.previewed_item()
     if item is None:
         return {}
-    from .workflow import state_in_words
-
     return {
         "preview": {
             "item": item,
-            "state": state_in_words(item),
+            "state": state_in_words(item, names=False),
             "share_link": getattr(request, "share_link", None),
         }
     }

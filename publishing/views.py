@@ -1,12 +1,19 @@
-"""Public views of the publishing layer: share links, and previews at public addresses."""
+"""Public views of the publishing layer: share links, previews at public addresses, and
+the public change log."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import Http404
-from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.shortcuts import get_object_or_404, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.views.generic import ListView
 
-from . import preview
+from . import history, preview
 from .middleware import show_preview
-from .models import ShareLink, can_see_unpublished
+from .models import PublicChange, ShareLink, can_see_unpublished
 
 
 class PreviewableMixin:
@@ -44,3 +51,83 @@ def share_link(request, token):
         return match.func(request, *match.args, **match.kwargs)
 
     return show_preview(request, item, item_page)
+
+
+def public_changes():
+    """The change log's entries the public may read: dated up to now, about items that
+    are public now (an item withdrawn or deleted takes its entries with it)."""
+    condition = Q()
+    for model in history.publishable_models():
+        public_ids = model.objects.published().annotate(key=Cast("pk", CharField())).values("key")
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=public_ids
+        )
+    return (
+        PublicChange.objects.filter(date__lte=timezone.now())
+        .filter(condition)
+        .select_related("content_type")
+        .prefetch_related(
+            GenericPrefetch(
+                "item",
+                [model._base_manager.select_related() for model in history.publishable_models()],
+            )
+        )
+    )
+
+
+class ChangeLogView(ListView):
+    """What changed on the site, newest first; optionally for one item."""
+
+    template_name = "publishing/change_log.html"
+    context_object_name = "entries"
+    paginate_by = 50
+
+    def get_queryset(self):
+        entries = public_changes()
+        if "slug" in self.kwargs:
+            self.item = self.get_item()
+            entries = entries.filter(
+                content_type=ContentType.objects.get_for_model(self.item),
+                object_id=str(self.item.pk),
+            )
+        return entries
+
+    def get_item(self):
+        model = next(
+            (
+                model
+                for model in history.publishable_models()
+                if model._meta.model_name == self.kwargs["kind"]
+            ),
+            None,
+        )
+        if model is None:
+            raise Http404("No such kind of item.")
+        return get_object_or_404(model.objects.published(), slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        item = getattr(self, "item", None)
+        return super().get_context_data(
+            item=item,
+            page_title=f"Changes to {item}" if item else "Changes",
+            page_description=(
+                f"What changed in {item} on the site, and when."
+                if item
+                else "What was added to or changed on the site, newest first, with the old "
+                "and new values of key figures."
+            ),
+            **kwargs,
+        )
+
+
+class PublicItemMixin(PreviewableMixin):
+    """For an item's public page: previews for staff, and when its content last changed."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = self.object
+        context["last_change"] = (
+            PublicChange.filter_item(item).filter(date__lte=timezone.now()).first()
+        )
+        context["changes_url"] = reverse("item-changes", args=[item._meta.model_name, item.slug])
+        return context

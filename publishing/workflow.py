@@ -403,12 +403,15 @@ def delete(item, user):
     item.delete()
 
 
-def state_in_words(item):
-    """The item's state for the admin: its status, and any changes waiting."""
+def state_in_words(item, names=True):
+    """The item's state: its status, and any changes waiting (with who submitted them,
+    for the admin; ``names=False`` for a preview banner that outsiders may read)."""
     draft = Draft.filter_item(item).select_related("submitted_by").first()
     words = item.publication_state
     if draft is not None:
-        if draft.in_review:
+        if draft.in_review and not names:
+            words += ", with changes in review"
+        elif draft.in_review:
             who = draft.submitted_by.get_username() if draft.submitted_by else "someone"
             words += f", with changes in review (submitted by {who}, {when(draft.submitted_at)})"
         else:

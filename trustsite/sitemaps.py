@@ -18,6 +18,7 @@ STATIC_PAGES = [
     "initiatives:timeline",
     "minerals:mineral-list",
     "minerals:matrix",
+    "changes",
 ]
 
 

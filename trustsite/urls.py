@@ -4,8 +4,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from publishing.views import share_link
-
 from . import views
 from .feeds import UpdatesFeed
 from .sitemaps import SITEMAPS
@@ -24,7 +22,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
-    path("share/<str:token>/", share_link, name="share-link"),
+    path("", include("publishing.urls")),
     path("", include("initiatives.urls")),
     path("", include("minerals.urls")),
 ]

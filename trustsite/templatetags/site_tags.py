@@ -18,13 +18,12 @@ def bibtex_field(text):
 
 
 @register.simple_tag
-def bibtex(item, title, author, url):
-    """A BibTeX @misc entry for an item page, dated by the item's last update.
+def bibtex(item, title, author, url, updated):
+    """A BibTeX @misc entry for an item page, dated when its content last changed.
 
     Built in Python because BibTeX's braces collide with template syntax.
     """
     key = "trustsite-" + "".join(ch for ch in item.slug if ch.isalnum() or ch == "-")
-    updated = item.updated
     return "\n".join(
         [
             f"@misc{{{key},",

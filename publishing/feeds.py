@@ -1,0 +1,47 @@
+"""An Atom feed of the public change log."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .views import public_changes
+
+FEED_LENGTH = 50
+
+
+class ChangesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "trustsite: changes to the content"
+    subtitle = "What was added to or changed on trustsite, newest first, with old and new figures."
+    author_name = "trustsite editors"
+
+    def link(self):
+        return reverse("changes")
+
+    def items(self):
+        return public_changes()[:FEED_LENGTH]
+
+    def item_title(self, entry):
+        return f"{entry.get_kind_display()}: {entry.object_repr}"
+
+    def item_description(self, entry):
+        if entry.kind == entry.Kind.ADDED:
+            return f"{entry.object_repr} was added."
+        lines = [f"{value['label']}: {value['old']} → {value['new']}" for value in entry.values]
+        return "; ".join(lines) or "Changed: " + ", ".join(entry.fields) + "."
+
+    def item_link(self, entry):
+        if hasattr(entry.item, "get_absolute_url"):
+            return entry.item.get_absolute_url()
+        return f"{reverse('changes')}#change-{entry.pk}"
+
+    def item_guid(self, entry):
+        return f"{reverse('changes')}#change-{entry.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_updateddate(self, entry):
+        return entry.date
+
+    def item_pubdate(self, entry):
+        return entry.date
