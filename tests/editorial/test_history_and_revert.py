@@ -1,4 +1,4 @@
-"""Every change is recorded with who, when and what; a Publisher reverts, parts and links included."""
+"""Every change is recorded with who, when and what; a Publisher reverts parts and links too."""
 
 import pytest
 from django.test import Client

@@ -1,4 +1,4 @@
-"""An item is public from its go-live time to its expiry, at that second, everywhere, with no job."""
+"""An item is public from its go-live time until its expiry, to the second, everywhere."""
 
 import datetime
 
