@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from publishing.admin import PUBLICATION_FIELDS, PublishableAdmin
+from publishing.admin import PUBLICATION_FIELDS, BrowserLimitsMixin, PublishableAdmin
 
 from .models import (
     Country,
@@ -88,7 +88,7 @@ class SectionForm(forms.ModelForm):
         return section
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(BrowserLimitsMixin, admin.StackedInline):
     model = Section
     form = SectionForm
     extra = 0

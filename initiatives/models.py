@@ -17,15 +17,30 @@ from publishing.models import Publishable, PublishableQuerySet
 
 from .formatting import format_figure, format_partial_date
 
+SUMMARY_HELP = "One or two plain sentences, shown in lists and search results. No Markdown."
+BODY_HELP = (
+    "The full text, in Markdown: a blank line between paragraphs, **bold**, [a link](https://…)."
+)
+ACRONYM_HELP = "The usual short form, such as iCET, if there is one."
+POSITION_HELP = "Its place in lists: lower numbers come first (0 to 32767)."
+
 
 class Source(Publishable):
     """A document that content is drawn from; every published item cites at least one."""
 
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField(blank=True)
-    published_on = models.DateField(null=True, blank=True)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=300, help_text="The document's title, as it gives it.")
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Who published it, such as a ministry or agency."
+    )
+    url = models.URLField(
+        blank=True, help_text="Where the document can be read, starting with https://."
+    )
+    published_on = models.DateField(
+        null=True, blank=True, help_text="When it was published (YYYY-MM-DD), if known."
+    )
+    description = models.TextField(
+        blank=True, help_text="What the document is, in a sentence or two of plain text."
+    )
 
     class Meta(Publishable.Meta):
         ordering = ["title"]
@@ -52,10 +67,12 @@ class Sourced(Publishable):
 class Sector(Sourced):
     """A strategic sector or cooperation area (AI, Semiconductors, Pharmaceuticals…)."""
 
-    name = models.CharField(max_length=120, unique=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True, help_text="Markdown.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    name = models.CharField(
+        max_length=120, unique=True, help_text="The sector's name, such as Semiconductors."
+    )
+    summary = models.TextField(blank=True, help_text=SUMMARY_HELP)
+    body = models.TextField(blank=True, help_text=BODY_HELP)
+    position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     class Meta(Sourced.Meta):
         ordering = ["position", "name"]
@@ -68,11 +85,16 @@ class Sector(Sourced):
 
 
 class Country(Sourced):
-    name = models.CharField(max_length=120, unique=True)
-    iso_code = models.CharField(
-        "ISO 3166-1 alpha-2 code", max_length=2, unique=True, help_text="For example IN or US."
+    name = models.CharField(
+        max_length=120, unique=True, help_text="The country's short name, such as India."
     )
-    summary = models.TextField(blank=True)
+    iso_code = models.CharField(
+        "ISO 3166-1 alpha-2 code",
+        max_length=2,
+        unique=True,
+        help_text="Two capital letters, such as IN or US.",
+    )
+    summary = models.TextField(blank=True, help_text=SUMMARY_HELP)
 
     class Meta(Sourced.Meta):
         ordering = ["name"]
@@ -90,8 +112,10 @@ class Country(Sourced):
 
 
 class Organization(Sourced):
-    name = models.CharField(max_length=200, unique=True)
-    acronym = models.CharField(max_length=30, blank=True)
+    name = models.CharField(
+        max_length=200, unique=True, help_text="The full name, such as Defense Innovation Unit."
+    )
+    acronym = models.CharField(max_length=30, blank=True, help_text=ACRONYM_HELP)
     country = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
@@ -100,7 +124,7 @@ class Organization(Sourced):
         blank=True,
         help_text="The country that runs or leads it, if any.",
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text=SUMMARY_HELP)
 
     class Meta(Sourced.Meta):
         ordering = ["name"]
@@ -110,10 +134,12 @@ class Organization(Sourced):
 
 
 class Initiative(Sourced):
-    name = models.CharField(max_length=200, unique=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    summary = models.TextField(help_text="One or two plain sentences shown in lists.")
-    body = models.TextField(blank=True, help_text="Markdown.")
+    name = models.CharField(
+        max_length=200, unique=True, help_text="The full name, such as U.S.-India TRUST Initiative."
+    )
+    acronym = models.CharField(max_length=30, blank=True, help_text=ACRONYM_HELP)
+    summary = models.TextField(help_text=SUMMARY_HELP)
+    body = models.TextField(blank=True, help_text=BODY_HELP)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -126,14 +152,22 @@ class Initiative(Sourced):
         null=True,
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
-        help_text="Leave empty when the source does not say.",
+        help_text="The year it began, four digits (1900 to 2100). Empty when the source does "
+        "not say.",
     )
-    sectors = models.ManyToManyField(Sector, related_name="initiatives", blank=True)
+    sectors = models.ManyToManyField(
+        Sector, related_name="initiatives", blank=True, help_text="The sectors it covers."
+    )
     partners = models.ManyToManyField(
         Country, related_name="initiatives", blank=True, help_text="Partner countries."
     )
-    organizations = models.ManyToManyField(Organization, related_name="initiatives", blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    organizations = models.ManyToManyField(
+        Organization,
+        related_name="initiatives",
+        blank=True,
+        help_text="Agencies, units and networks that take part.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     #: Its sections (with their points) are versioned, reviewed and reverted with it.
     versioned_parts = ("sections",)
@@ -182,10 +216,19 @@ class Section(models.Model):
         OVERVIEW = "overview", "Overview"
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="sections")
-    slug = models.SlugField(max_length=120)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FEATURE)
-    heading = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(
+        max_length=120,
+        help_text="The section's anchor on the initiative's page: lower-case letters, digits "
+        "and hyphens, unique within the initiative.",
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.FEATURE,
+        help_text="What the section is: the aims, a key feature, the significance, an overview.",
+    )
+    heading = models.CharField(max_length=200, help_text="The heading readers see.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     objects = SectionQuerySet.as_manager()
 
@@ -233,8 +276,8 @@ class PointQuerySet(models.QuerySet):
 
 class Point(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="points")
-    text = models.TextField()
-    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(help_text="One point, in plain text.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     objects = PointQuerySet.as_manager()
 
@@ -276,18 +319,33 @@ class Milestone(Sourced):
         MONTH = "month", "Month"
         DAY = "day", "Day"
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, help_text="What happened, in a short line.")
+    description = models.TextField(
+        blank=True, help_text="More about it, in a few plain sentences (optional)."
+    )
     year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="Four digits, 1900 to 2100.",
     )
     month = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="1 to 12, when the source gives the month; empty otherwise.",
     )
     day = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="1 to 31, when the source gives the day; empty otherwise.",
     )
-    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.YEAR)
+    precision = models.CharField(
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.YEAR,
+        help_text="How precisely the source dates it: a year needs only the year, a month "
+        "also the month, a day all three.",
+    )
     expected = models.BooleanField(
         default=False, help_text="Tick when the event is planned or expected, not yet happened."
     )
@@ -295,10 +353,22 @@ class Milestone(Sourced):
         max_length=40, blank=True, help_text='Words before the date, such as "by the end of".'
     )
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.PROTECT, related_name="milestones", null=True, blank=True
+        Initiative,
+        on_delete=models.PROTECT,
+        related_name="milestones",
+        null=True,
+        blank=True,
+        help_text="The initiative it belongs to, if any.",
     )
-    countries = models.ManyToManyField(Country, related_name="milestones", blank=True)
-    organizations = models.ManyToManyField(Organization, related_name="milestones", blank=True)
+    countries = models.ManyToManyField(
+        Country, related_name="milestones", blank=True, help_text="The countries involved."
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        related_name="milestones",
+        blank=True,
+        help_text="The organizations involved.",
+    )
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -361,8 +431,20 @@ class Figure(Sourced):
         RANK = "rank", "Rank"
 
     label = models.CharField(max_length=200, help_text="What the number measures.")
-    value = models.DecimalField(max_digits=20, decimal_places=4)
-    unit = models.CharField(max_length=10, choices=Unit.choices)
+    value = models.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        validators=[MinValueValidator(0, message="A figure cannot be negative.")],
+        help_text="The exact number in the unit below, digits only, with a point for "
+        "decimals: 70 for 70%, 300000000000 for ₹30,000 crore, 20000000000 for $20 billion. "
+        "The site writes it out as shown in the list.",
+    )
+    unit = models.CharField(
+        max_length=10,
+        choices=Unit.choices,
+        help_text="What the value counts: a percentage (0 to 100), rupees or dollars (whole "
+        "amounts, not crore or billions), a count or a rank (whole numbers).",
+    )
     qualifier = models.CharField(
         max_length=40, blank=True, help_text='How exact the source is: "nearly", "approximately".'
     )
@@ -379,15 +461,30 @@ class Figure(Sourced):
         help_text="The total this figure is a part of (a budget line of a budget).",
     )
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.PROTECT, related_name="figures", null=True, blank=True
+        Initiative,
+        on_delete=models.PROTECT,
+        related_name="figures",
+        null=True,
+        blank=True,
+        help_text="The initiative the figure is about, if any.",
     )
     country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="figures", null=True, blank=True
+        Country,
+        on_delete=models.PROTECT,
+        related_name="figures",
+        null=True,
+        blank=True,
+        help_text="The country the figure is about, if any.",
     )
     sector = models.ForeignKey(
-        Sector, on_delete=models.PROTECT, related_name="figures", null=True, blank=True
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="figures",
+        null=True,
+        blank=True,
+        help_text="The sector the figure is about, if any.",
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     #: Histories show the value as readers see it; the public change log shows old and new.
     history_display = {"value": "display_value"}
@@ -404,10 +501,8 @@ class Figure(Sourced):
 
     def clean(self):
         errors = self.publication_errors()
-        if self.value is not None:
-            if self.value < 0:
-                errors["value"] = "A figure cannot be negative."
-            elif self.unit == self.Unit.PERCENT and self.value > 100:
+        if self.value is not None and self.value >= 0:
+            if self.unit == self.Unit.PERCENT and self.value > 100:
                 errors["value"] = "A percentage cannot be above 100."
             elif self.unit in (self.Unit.RANK, self.Unit.COUNT) and self.value != int(self.value):
                 errors["value"] = "A rank or a count is a whole number."

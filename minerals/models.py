@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from initiatives.models import Figure, Initiative, Sector, Sourced
+from initiatives.models import BODY_HELP, SUMMARY_HELP, Figure, Initiative, Sector, Sourced
 
 
 class Mineral(Sourced):
@@ -18,11 +18,22 @@ class Mineral(Sourced):
         SEMICONDUCTOR = "semiconductor", "Semiconductor mineral"
         OTHER = "other", "Other critical mineral"
 
-    name = models.CharField(max_length=100, unique=True)
-    symbol = models.CharField("chemical symbol", max_length=3)
-    group = models.CharField(max_length=20, choices=Group.choices, db_index=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    name = models.CharField(
+        max_length=100, unique=True, help_text="The element's English name, such as Neodymium."
+    )
+    symbol = models.CharField(
+        "chemical symbol",
+        max_length=3,
+        help_text="A capital letter and up to two small ones, such as Nd or Si.",
+    )
+    group = models.CharField(
+        max_length=20,
+        choices=Group.choices,
+        db_index=True,
+        help_text="The group readers filter by.",
+    )
+    summary = models.TextField(blank=True, help_text=SUMMARY_HELP)
+    body = models.TextField(blank=True, help_text=BODY_HELP)
     initiatives = models.ManyToManyField(
         Initiative,
         related_name="minerals",
@@ -58,8 +69,18 @@ class Mineral(Sourced):
 class Application(Sourced):
     """A mineral's use in a sector: the link between a sector and the minerals it needs."""
 
-    mineral = models.ForeignKey(Mineral, on_delete=models.CASCADE, related_name="applications")
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="applications")
+    mineral = models.ForeignKey(
+        Mineral,
+        on_delete=models.CASCADE,
+        related_name="applications",
+        help_text="The mineral that is used.",
+    )
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text="The sector that uses it.",
+    )
     use = models.CharField(
         max_length=300, help_text='What the mineral does there: "high-performance magnets…".'
     )

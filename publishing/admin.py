@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import CharField, Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseRedirect
@@ -46,7 +47,30 @@ def admin_url(item, view, *args):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[item.pk, *args])
 
 
-class PublishableAdmin(admin.ModelAdmin):
+def validator_limits(db_field):
+    """The lowest and highest values the model field's validators accept (None: no limit)."""
+    lowest = [v.limit_value for v in db_field.validators if isinstance(v, MinValueValidator)]
+    highest = [v.limit_value for v in db_field.validators if isinstance(v, MaxValueValidator)]
+    return (max(lowest) if lowest else None), (min(highest) if highest else None)
+
+
+class BrowserLimitsMixin:
+    """Number boxes stop the browser at the limits the server enforces (a year box that
+    accepted 0 and then refused it on saving was a trap)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(formfield, forms.IntegerField | forms.DecimalField):
+            lowest, highest = validator_limits(db_field)
+            for attribute, limit in (("min", lowest), ("max", highest)):
+                if limit is not None:
+                    formfield.widget.attrs[attribute] = limit
+                else:
+                    formfield.widget.attrs.pop(attribute, None)
+        return formfield
+
+
+class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
     """What every editable public item shares: the workflow, its history, its review."""
 
     list_filter = ["status"]
