@@ -5,9 +5,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from initiatives.models import Figure, Milestone
+from initiatives.models import Figure, Initiative, Milestone
 
-from .factories import FigureFactory, MilestoneFactory, MineralFactory, SectorFactory
+from .factories import (
+    FigureFactory,
+    InitiativeFactory,
+    MilestoneFactory,
+    MineralFactory,
+    SectorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +83,12 @@ def test_a_duplicate_slug_is_rejected():
 def test_a_made_up_chemical_symbol_is_rejected():
     mineral = MineralFactory.build(symbol="nd1")
     assert "chemical symbol" in messages_for(mineral, "symbol")[0]
+
+
+def test_an_existing_cycle_of_parents_elsewhere_does_not_hang_the_check():
+    first = InitiativeFactory(slug="first-in-cycle")
+    second = InitiativeFactory(slug="second-in-cycle", parent=first)
+    Initiative.objects.filter(pk=first.pk).update(parent=second)
+    newcomer = InitiativeFactory.build(slug="newcomer", parent=second)
+
+    assert "cannot be part of itself" in messages_for(newcomer, "parent")[0]
