@@ -24,7 +24,7 @@ node_modules/.installed: package.json package-lock.json
 
 run: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata initiatives minerals
+	$(BIN)/python manage.py load_content
 	@echo
 	@echo "  The site:  http://127.0.0.1:$(PORT)/   the admin: http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Create an editor account with:  $(BIN)/python manage.py createsuperuser"

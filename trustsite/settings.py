@@ -147,6 +147,9 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+#: The source content, as fixture labels: ``manage.py load_content`` loads them into an
+#: empty database (``make run`` does on every start) and reloads them only when asked.
+CONTENT_FIXTURES = ["initiatives", "minerals"]
 
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
