@@ -122,6 +122,7 @@ PAGE_TYPES = [
     PageType("search-empty", "/search/"),
     PageType("search-nonsense", "/search/?q=xqzvbnm"),
     PageType("about", "/about/"),
+    PageType("changes", "/changes/"),
     PageType("not-found", "/no-such-page/", status=404),
     PageType("mineral-not-found", "/minerals/unobtainium/", status=404),
 ]

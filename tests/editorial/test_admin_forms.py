@@ -60,4 +60,3 @@ def test_the_year_box_no_longer_accepts_zero(publisher_client):
     year = re.search(r'<input[^>]*name="year"[^>]*>', html).group(0)
 
     assert 'min="1900"' in year and 'max="2100"' in year
-
