@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models
 
 from publishing.admin import PUBLICATION_FIELDS, BrowserLimitsMixin, PublishableAdmin
+from publishing.imports import WorkflowImportExportMixin
 
 from .models import (
     Country,
@@ -14,6 +15,7 @@ from .models import (
     Sector,
     Source,
 )
+from .resources import FigureResource, MilestoneResource
 
 
 @admin.register(Source)
@@ -130,7 +132,8 @@ class InitiativeAdmin(SourcedAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SourcedAdmin):
+class MilestoneAdmin(WorkflowImportExportMixin, SourcedAdmin):
+    resource_classes = [MilestoneResource]
     list_display = ["title", "display_date", "expected", "initiative", "state", "updated"]
     list_filter = ["status", "expected", "precision", "year"]
     search_fields = ["title", "description", "slug"]
@@ -151,7 +154,8 @@ class MilestoneAdmin(SourcedAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(SourcedAdmin):
+class FigureAdmin(WorkflowImportExportMixin, SourcedAdmin):
+    resource_classes = [FigureResource]
     list_display = ["label", "display_value", "unit", "period", "state", "updated"]
     list_filter = ["status", "unit", "period", "initiative", "country"]
     search_fields = ["label", "notes", "period", "slug"]

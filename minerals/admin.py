@@ -1,8 +1,10 @@
 from django.contrib import admin
 
 from initiatives.admin import SourcedAdmin
+from publishing.imports import WorkflowImportExportMixin
 
 from .models import Application, Mineral
+from .resources import ApplicationResource, MineralResource
 
 
 class ApplicationInline(admin.TabularInline):
@@ -21,7 +23,8 @@ class ApplicationInline(admin.TabularInline):
 
 
 @admin.register(Mineral)
-class MineralAdmin(SourcedAdmin):
+class MineralAdmin(WorkflowImportExportMixin, SourcedAdmin):
+    resource_classes = [MineralResource]
     list_display = ["name", "symbol", "group", "state", "updated"]
     list_filter = ["status", "group", "applications__sector"]
     search_fields = ["name", "symbol", "summary", "body", "slug"]
@@ -32,7 +35,8 @@ class MineralAdmin(SourcedAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SourcedAdmin):
+class ApplicationAdmin(WorkflowImportExportMixin, SourcedAdmin):
+    resource_classes = [ApplicationResource]
     list_display = ["mineral", "sector", "use", "state", "updated"]
     list_filter = ["status", "sector", "mineral__group"]
     search_fields = ["use", "mineral__name", "sector__name", "slug"]
