@@ -2,7 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from publishing.admin import PUBLICATION_FIELDS, BrowserLimitsMixin, PublishableAdmin
+from publishing.admin import (
+    PUBLICATION_FIELDS,
+    BrowserLimitsMixin,
+    LinkedItemsInline,
+    PublishableAdmin,
+)
 from publishing.imports import WorkflowImportExportMixin
 
 from .models import (
@@ -101,19 +106,9 @@ class SectionInline(BrowserLimitsMixin, admin.StackedInline):
         return super().get_queryset(request).prefetch_related("points")
 
 
-class MilestoneInline(admin.TabularInline):
-    """An initiative's milestones, for reference: each is its own item with its own
-    review, edited on its own page."""
-
+class MilestoneInline(LinkedItemsInline):
     model = Milestone
-    extra = 0
     fields = ["title", "display_date", "status"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Date")
     def display_date(self, milestone):

@@ -1,25 +1,16 @@
 from django.contrib import admin
 
 from initiatives.admin import SourcedAdmin
+from publishing.admin import LinkedItemsInline
 from publishing.imports import WorkflowImportExportMixin
 
 from .models import Application, Mineral
 from .resources import ApplicationResource, MineralResource
 
 
-class ApplicationInline(admin.TabularInline):
-    """A mineral's applications, for reference: each is its own item with its own review,
-    added and edited on its own page."""
-
+class ApplicationInline(LinkedItemsInline):
     model = Application
-    extra = 0
     fields = ["sector", "use", "status"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Mineral)

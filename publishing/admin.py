@@ -431,6 +431,22 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
         return HttpResponseRedirect(admin_url(item, "review"))
 
 
+class LinkedItemsInline(admin.TabularInline):
+    """Related publishable items shown on another item's page, for reference only: each is
+    its own item with its own review, added and edited on its own page (``fields`` are
+    shown read-only, with a link to each)."""
+
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 def action_done(action):
     return {
         Action.SUBMIT: "submitted for review",
