@@ -8,9 +8,11 @@ class PublishingConfig(AppConfig):
     default = True
 
     def ready(self):
+        from .cache import connect_signals
         from .history import register_models
 
         register_models()
+        connect_signals()
 
 
 class EditorialAdminConfig(admin_apps.AdminConfig):

@@ -333,3 +333,23 @@ class PublicChange(ItemReference):
 
     def __str__(self):
         return f"{self.object_repr}: {self.get_kind_display()} {when(self.date)}"
+
+
+class ContentVersion(models.Model):
+    """One row counting changes to content, bumped in the transaction that makes them.
+
+    Caches key their entries by it, so every process sees a change the moment it is
+    committed, with nothing to invalidate (see :mod:`publishing.cache`).
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Content version {self.number}, {when(self.changed_at)}"
+
+    @classmethod
+    def bump(cls):
+        now = timezone.now()
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=now):
+            cls.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})

@@ -26,7 +26,16 @@ from django.utils import timezone
 from reversion.models import Version
 
 from . import history
-from .models import Change, Draft, PublicChange, ShareLink, Status, can_publish, when
+from .models import (
+    Change,
+    ContentVersion,
+    Draft,
+    PublicChange,
+    ShareLink,
+    Status,
+    can_publish,
+    when,
+)
 
 
 class Action(enum.StrEnum):
@@ -53,6 +62,14 @@ class StaleEdit(Exception):
             + "; ".join(lines or ["someone (the change was not recorded)"])
             + ". Your version was not saved."
         )
+
+
+def set_state(item, **fields):
+    """Change an item's state fields in place (no save signals run, so the content
+    version is bumped here: what the public sees may change with the state)."""
+    type(item)._base_manager.filter(pk=item.pk).update(**fields)
+    ContentVersion.bump()
+    item.refresh_from_db()
 
 
 def require_publisher(user, model, doing):
@@ -134,8 +151,7 @@ class Edit:
         The working copy stays published: unpublishing is a Publisher's action of its own.
         """
         if item.status != Status.PUBLISHED:
-            self.model._base_manager.filter(pk=item.pk).update(status=Status.PUBLISHED)
-            item.refresh_from_db()
+            set_state(item, status=Status.PUBLISHED)
         after = history.describe(item)
         versions = history.snapshot(item)
         differences = history.compare(self.before, after)
@@ -177,8 +193,7 @@ class Edit:
         }.get(self.action, item.status)
         if status == Status.PUBLISHED and not self.was_live:
             require_publisher(self.user, self.model, "publish items")
-        self.model._base_manager.filter(pk=item.pk).update(status=status, updated=timezone.now())
-        item.refresh_from_db()
+        set_state(item, status=status, updated=timezone.now())
         after = history.describe(item)
         differences = history.compare(self.before, after)
         if self.item is not None and not differences and self.draft is None:
@@ -335,8 +350,7 @@ def send_back(item, user, comment):
         return change
     if item.status != Status.REVIEW:
         raise ValidationError(f"“{item}” is not awaiting review.")
-    type(item)._base_manager.filter(pk=item.pk).update(status=Status.DRAFT)
-    item.refresh_from_db()
+    set_state(item, status=Status.DRAFT)
     return history.store(
         item,
         history.snapshot(item),

@@ -89,8 +89,6 @@ def test_an_existing_cycle_of_parents_elsewhere_does_not_hang_the_check():
     first = InitiativeFactory(slug="first-in-cycle")
     second = InitiativeFactory(slug="second-in-cycle", parent=first)
     Initiative.objects.filter(pk=first.pk).update(parent=second)
-    newcomer = InitiativeFactory.build(
-        slug="newcomer", parent=Initiative.objects.get(pk=second.pk)
-    )
+    newcomer = InitiativeFactory.build(slug="newcomer", parent=Initiative.objects.get(pk=second.pk))
 
     assert "cannot be part of itself" in messages_for(newcomer, "parent")[0]

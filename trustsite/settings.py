@@ -1,11 +1,13 @@
 """Settings for trustsite, read from the environment.
 
-With no variables set, a newcomer gets a development site on SQLite. Set
-``DJANGO_ENV=production`` for a deployment: it then refuses to start without
-``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on the HTTPS protections that
-``manage.py check --deploy`` asks for.
+With no variables set, a newcomer gets a development site on SQLite that answers
+this machine only. ``DJANGO_ENV=production`` is for a server: it refuses to start
+without ``SECRET_KEY`` and ``ALLOWED_HOSTS``, turns DEBUG off and the HTTPS
+protections on (``manage.py check --deploy`` passes). ``HTTPS=off`` serves plain
+HTTP, for a production server on this machine only (``make serve``, ``make bench``).
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -17,6 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 ENVIRONMENT = os.environ.get("DJANGO_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
+#: Host names that reach this machine only: what development settings may answer.
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 
 
 def env_list(name, default=""):
@@ -25,6 +29,20 @@ def env_list(name, default=""):
 
 def env_flag(name, default):
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+
+def source_fingerprint(root):
+    """Changes with every deploy of new code or templates: part of the page cache's keys,
+    so a cache shared across a deploy never serves pages the old code rendered."""
+    digest = hashlib.sha256()
+    for folder in ("trustsite", "publishing", "initiatives", "minerals", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".css", ".svg"} and path.is_file():
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
+    return digest.hexdigest()[:12]
 
 
 if PRODUCTION:
@@ -36,13 +54,31 @@ if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
     DEBUG = False
+    HTTPS = env_flag("HTTPS", True)
+    if not HTTPS and set(ALLOWED_HOSTS) - LOOPBACK_HOSTS:
+        raise ImproperlyConfigured(
+            "HTTPS=off is for a server on this machine only: ALLOWED_HOSTS names "
+            f"{', '.join(sorted(set(ALLOWED_HOSTS) - LOOPBACK_HOSTS))}. Serve those over HTTPS."
+        )
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-development-only-key")
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ",".join(sorted(LOOPBACK_HOSTS)))
     DEBUG = env_flag("DEBUG", True)
+    HTTPS = False
+    if set(ALLOWED_HOSTS) - LOOPBACK_HOSTS:
+        raise ImproperlyConfigured(
+            "The development settings (DEBUG on, a public secret key) answer this machine "
+            f"only, not {', '.join(sorted(set(ALLOWED_HOSTS) - LOOPBACK_HOSTS))}. Set "
+            "DJANGO_ENV=production, SECRET_KEY and ALLOWED_HOSTS to serve other hosts."
+        )
 
 SITE_NAME = "trustsite"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: The site's public address, for canonical links, citations, the sitemap and robots.txt.
+#: Empty: the address each request was made to (right for `make run` on any port).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+#: What code and templates are running (see source_fingerprint); set it to the release's
+#: commit in a deployment.
+RELEASE = os.environ.get("RELEASE") or source_fingerprint(BASE_DIR)
 
 INSTALLED_APPS = [
     "publishing.apps.EditorialAdminConfig",
@@ -70,6 +106,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Validators for every answer, and 304s, cached answers included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Above GZip, so a compressed answer is cached compressed.
+    "publishing.cache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,14 +150,27 @@ DATABASES = {
 }
 
 if os.environ.get("REDIS_URL"):
+    # Shared by every process: the page cache and the API's throttling counts.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "trustsite",
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+#: How long an anonymous answer is served from the cache. Entries are keyed by the
+#: content's state, so a change shows on the next request whatever this is; 0 turns the
+#: page cache off (the default with DEBUG on, so template edits show at once).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
+PAGE_CACHE_ALIAS = "default"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -224,6 +277,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 if PRODUCTION:
+    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -231,11 +286,20 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# One line per event: Django's own loggers pass their records up to the root handler
+# instead of printing them a second time with theirs. runserver's request lines stay.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -23,13 +23,18 @@ STATIC_PAGES = [
 
 
 class SiteURLSitemap(Sitemap):
-    """Locations on SITE_URL, the address canonical links and citations use too."""
+    """Locations on SITE_URL, the address canonical links and citations use too (without
+    it, the address the sitemap was asked at, as Django's sitemap does by itself)."""
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme
+        return (
+            urlsplit(settings.SITE_URL).scheme
+            if settings.SITE_URL
+            else super().get_protocol(protocol)
+        )
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else super().get_domain(site)
 
 
 class StaticSitemap(SiteURLSitemap):

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import views
+from . import health, views
 from .feeds import UpdatesFeed
 from .sitemaps import SITEMAPS
 
@@ -22,6 +22,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("publishing.urls")),
     path("", include("initiatives.urls")),
     path("", include("minerals.urls")),

@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 
 from initiatives import api as initiatives_api
 from minerals import api as minerals_api
+from publishing.cache import code_only
 
 
 @csrf_exempt  # a write to no resource is a 404, not a CSRF failure page
@@ -32,11 +33,15 @@ router.register("minerals", minerals_api.MineralViewSet)
 router.register("applications", minerals_api.ApplicationViewSet)
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("schema/", code_only(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", code_only(SpectacularSwaggerView.as_view(url_name="schema")), name="docs"),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="schema", template_name="rest_framework/redoc.html"),
+        code_only(
+            SpectacularRedocView.as_view(
+                url_name="schema", template_name="rest_framework/redoc.html"
+            )
+        ),
         name="redoc",
     ),
     *router.urls,

@@ -1,0 +1,23 @@
+"""gunicorn's settings for `make serve` and `make bench` (and a starting point for a deployment).
+
+Everything can be overridden from the environment: PORT, BIND, WEB_CONCURRENCY
+(worker processes) and GUNICORN_TIMEOUT.
+"""
+
+import os
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+#: Restart a worker now and then, so a slow leak can never take a process down.
+max_requests = 5000
+max_requests_jitter = 500
+# One access line per request: who, what, the status, the size and the time it took.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s bytes %(M)sms "%(a)s"'
+# Behind one proxy (the load balancer), trust its X-Forwarded-* headers only.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
