@@ -4,7 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format bench lighthouse clean
+.PHONY: run serve test lint format bench lighthouse clean
+
+# `make serve`: the production settings on this machine, over plain HTTP on loopback.
+# A real deployment sets SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL, REDIS_URL
+# and serves HTTPS (see the README); here the key is generated once into .secret-key.
+SERVE_ENV = DJANGO_ENV=production HTTPS=off PORT=$(PORT) \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +37,18 @@ run: $(VENV)/.installed-run
 	@echo "  Create an editor account with:  $(BIN)/python manage.py createsuperuser"
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+.secret-key:
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: $(VENV)/.installed-run .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py load_content
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo
+	@echo "  The site, with production settings:  http://127.0.0.1:$(PORT)/"
+	@echo
+	$(SERVE_ENV) $(BIN)/gunicorn --config trustsite/gunicorn.conf.py trustsite.wsgi
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check .

@@ -18,6 +18,8 @@ max_requests_jitter = 500
 # One access line per request: who, what, the status, the size and the time it took.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s bytes %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s bytes %(L)ss "%(a)s"'
 # Behind one proxy (the load balancer), trust its X-Forwarded-* headers only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+#: Load the site once, before forking: workers start answering at once and share memory.
+preload_app = True

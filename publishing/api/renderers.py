@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from itertools import islice
 
 from django.utils.text import slugify
 from rest_framework.renderers import BaseRenderer
@@ -83,3 +84,14 @@ class CSVRenderer(BaseRenderer):
         if isinstance(value, (list, dict)):
             return json.dumps(value, ensure_ascii=False)
         return str(value)
+
+
+def csv_rows(serializer, items, chunk_size=500):
+    """The rows of a CSV of every item, serialized a chunk at a time. ``serializer`` is a
+    list serializer whose ``child`` serializes one item; the columns are its fields, as
+    in a rendered page of the list."""
+    columns = list(serializer.child.fields)
+    items = iter(items)
+    while chunk := list(islice(items, chunk_size)):
+        for row in serializer.to_representation(chunk):
+            yield [CSVRenderer.cell(row.get(column)) for column in columns]

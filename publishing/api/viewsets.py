@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from publishing import history, workflow
+from publishing.downloads import csv_download
 from publishing.models import (
     Change,
     Publishable,
@@ -32,7 +33,7 @@ from .conditional import (
     version_in,
 )
 from .filters import OrderingFilter, SearchFilter
-from .renderers import CSVRenderer
+from .renderers import CSVRenderer, csv_rows
 from .schema import ContentAutoSchema
 from .serializers import ChangeSerializer
 
@@ -123,6 +124,22 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return self.queryset.visible_to(user).prefetch_related(*related, *self.prefetch)
 
     # Reading ------------------------------------------------------------------
+
+    #: Items serialized at a time when a whole list streams as CSV.
+    csv_chunk_size = 500
+
+    def list(self, request, *args, **kwargs):
+        """JSON in pages; CSV as the whole filtered list, streamed a chunk at a time."""
+        if not isinstance(request.accepted_renderer, CSVRenderer):
+            return super().list(request, *args, **kwargs)
+        items = self.filter_queryset(self.get_queryset()).iterator(chunk_size=self.csv_chunk_size)
+        serializer = self.get_serializer(many=True)
+        return csv_download(
+            request._request,
+            CSVRenderer.filename(self),
+            list(serializer.child.fields),
+            csv_rows(serializer, items, self.csv_chunk_size),
+        )
 
     def edits(self, request):
         """Whether the user edits items of this kind: they read the working copy."""

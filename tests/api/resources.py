@@ -216,3 +216,10 @@ BY_NAME = {resource.basename: resource for resource in RESOURCES}
 
 def slugs(response):
     return {item["slug"] for item in response.json()["results"]}
+
+
+def text_of(response):
+    """The body as text, whether the answer was streamed (a whole-list CSV) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()

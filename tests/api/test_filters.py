@@ -1,5 +1,7 @@
 """Filtering, search, ordering and pagination, and the 400s for values that cannot be used."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -7,7 +9,7 @@ from django.utils import timezone
 
 from publishing.models import Publishable
 
-from .resources import RESOURCES, slugs
+from .resources import RESOURCES, slugs, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -147,11 +149,20 @@ def test_page_size_is_capped_at_100(api, content):
     assert body["next"] is not None
 
 
-def test_csv_pages_link_to_the_next_page_in_a_header(api, content):
-    response = api.get("/api/v1/applications/", {"format": "csv", "page_size": 5})
+def test_csv_download_is_the_whole_filtered_list_streamed(api, content):
+    every = api.get("/api/v1/applications/", {"page_size": 100}).json()
+    defence = api.get("/api/v1/applications/", {"page_size": 100, "sector": "defence"}).json()
 
-    assert 'rel="next"' in response["Link"]
-    assert "page=2" in response["Link"]
+    response = api.get("/api/v1/applications/", {"format": "csv", "page_size": 5})
+    filtered = api.get("/api/v1/applications/", {"format": "csv", "sector": "defence"})
+
+    assert response.streaming
+    assert not response.has_header("Link")
+    rows = list(csv.DictReader(io.StringIO(text_of(response))))
+    assert [row["slug"] for row in rows] == [item["slug"] for item in every["results"]]
+    assert every["count"] > 5
+    rows = list(csv.DictReader(io.StringIO(text_of(filtered))))
+    assert [row["slug"] for row in rows] == [item["slug"] for item in defence["results"]]
 
 
 def test_page_beyond_the_last_answers_404(api, content):

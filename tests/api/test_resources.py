@@ -9,7 +9,7 @@ import pytest
 
 from publishing.models import Publishable
 
-from .resources import RESOURCES, slugs
+from .resources import RESOURCES, slugs, text_of
 
 DRAFT = Publishable.Status.DRAFT
 
@@ -187,7 +187,7 @@ def test_list_as_csv_has_a_row_per_item(api, content, resource, ask):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(text_of(response))))
     assert [row["slug"] for row in rows] == [item["slug"] for item in json_items]
     assert set(rows[0]) == set(json_items[0])
 
@@ -196,7 +196,7 @@ def test_list_as_csv_has_a_row_per_item(api, content, resource, ask):
 def test_empty_csv_list_still_has_its_header(api, content, resource):
     response = api.get(resource.list_url, {"format": "csv", "search": "no-such-words-anywhere"})
 
-    lines = response.content.decode().splitlines()
+    lines = text_of(response).splitlines()
     assert len(lines) == 1
     assert "slug" in lines[0].split(",")
 
@@ -279,9 +279,7 @@ def test_csv_keeps_lists_of_links_and_nested_sections_readable(api, content):
     response = api.get("/api/v1/initiatives/", {"format": "csv"})
 
     row = next(
-        row
-        for row in csv.DictReader(io.StringIO(response.content.decode()))
-        if row["slug"] == "trust"
+        row for row in csv.DictReader(io.StringIO(text_of(response))) if row["slug"] == "trust"
     )
     assert row["sectors"].split(" ") == as_json["sectors"]
     assert json.loads(row["sections"]) == as_json["sections"]
@@ -294,7 +292,7 @@ def test_csv_keeps_lists_of_links_and_nested_sections_readable(api, content):
 def test_csv_figures_keep_the_exact_value_beside_the_display(api, content):
     response = api.get("/api/v1/figures/", {"format": "csv", "unit": "INR", "period": "FY24"})
 
-    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text_of(response)))}
     bill = rows["critical-minerals-import-bill-fy24"]
     assert Decimal(bill["value"]) == Decimal("300000000000")
     assert "₹" in bill["display"] and "crore" in bill["display"]

@@ -56,7 +56,7 @@ def test_draft_detail_page_is_a_404(client, drafts, path):
 def test_drafts_are_absent_from_lists_search_feed_and_sitemap(client, drafts, path):
     response = client.get(path)
     assert response.status_code == 200
-    body = response.content.decode()
+    body = b"".join(response).decode()
     if path.startswith("/search/"):
         assert "No results for" in body
     else:

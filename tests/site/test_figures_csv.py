@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_csv_is_a_download_named_figures_csv(client, content):
