@@ -24,6 +24,7 @@ class Row:
     display: str
     value: Decimal
     slug: str = ""
+    url: str = ""
     bar: float = 0
     track: float = 0
     lines: list = field(default_factory=list)
@@ -63,11 +64,22 @@ def layout(chart, scale_to):
     return chart
 
 
+def figure_row(figure, label=None):
+    """A figure's row, linking to its page."""
+    return Row(
+        label or figure.label,
+        figure.display_value,
+        figure.value,
+        figure.slug,
+        figure.get_absolute_url(),
+    )
+
+
 def breakdown_chart(total, parts):
     """A total and its published parts, with what the parts leave over as its own bar."""
     rest = total.value - sum((part.value for part in parts), Decimal(0))
-    rows = [Row(total.label, total.display_value, total.value, total.slug)]
-    rows += [Row(part.label, part.display_value, part.value, part.slug) for part in parts]
+    rows = [figure_row(total)]
+    rows += [figure_row(part) for part in parts]
     if rest > 0:
         rest_display = format_figure(rest, total.unit, total.qualifier)
         rows.append(Row("Rest of the total", rest_display, rest))
@@ -87,7 +99,7 @@ def shares_chart(figures):
     rows = []
     for figure in figures:
         period = f" ({figure.period})" if figure.period else ""
-        rows.append(Row(f"{figure.label}{period}", figure.display_value, figure.value, figure.slug))
+        rows.append(figure_row(figure, label=f"{figure.label}{period}"))
     shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
     chart = Chart(
         slug="shares",

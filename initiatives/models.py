@@ -379,7 +379,7 @@ class Milestone(Sourced):
         return f"{self.display_date}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("initiatives:timeline") + f"#milestone-{self.slug}"
+        return reverse("initiatives:milestone-detail", args=[self.slug])
 
     def clean(self):
         errors = self.publication_errors()
@@ -497,7 +497,7 @@ class Figure(Sourced):
         return f"{self.label}: {self.display_value}"
 
     def get_absolute_url(self):
-        return reverse("initiatives:figures") + f"#figure-{self.slug}"
+        return reverse("initiatives:figure-detail", args=[self.slug])
 
     def clean(self):
         errors = self.publication_errors()

@@ -13,5 +13,7 @@ urlpatterns = [
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector-detail"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("figures/figures.csv", views.FiguresCSVView.as_view(), name="figures-csv"),
+    path("figures/<slug:slug>/", views.FigureDetailView.as_view(), name="figure-detail"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("timeline/<slug:slug>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
 ]

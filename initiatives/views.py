@@ -2,17 +2,19 @@
 
 Every queryset starts from ``.published()`` and prefetches only published
 neighbours, so a draft never shows up as a link and the number of queries a
-page makes does not depend on how much content there is.
+page makes does not depend on how much content there is. Lists that grow with
+the content come in pages of ``LIST_PAGE_SIZE``; every item has a page of its own.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.views.generic import DetailView, ListView, View
 
 from publishing.downloads import csv_download
 from publishing.models import visible_related
 from publishing.views import PublicItemMixin
 
-from .charts import figure_charts
+from .charts import breakdown_chart, figure_charts
 from .formatting import plain_decimal
 from .models import (
     Country,
@@ -24,6 +26,9 @@ from .models import (
     Sector,
     Source,
 )
+
+#: Items per page of a list that grows with the content.
+LIST_PAGE_SIZE = 50
 
 
 def published_sources():
@@ -39,6 +44,7 @@ def published_applications():
 class InitiativeListView(ListView):
     template_name = "initiatives/initiative_list.html"
     context_object_name = "initiatives"
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
         return (
@@ -76,6 +82,7 @@ class InitiativeDetailView(PublicItemMixin, DetailView):
 class SectorListView(ListView):
     template_name = "initiatives/sector_list.html"
     context_object_name = "sectors"
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
         return Sector.objects.published().prefetch_related(
@@ -113,10 +120,25 @@ class FigureQuerysetMixin:
 class FiguresView(FigureQuerysetMixin, ListView):
     template_name = "initiatives/figures.html"
     context_object_name = "figures"
+    paginate_by = LIST_PAGE_SIZE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["charts"] = figure_charts(context["figures"])
+        return context
+
+
+class FigureDetailView(PublicItemMixin, FigureQuerysetMixin, DetailView):
+    """A key figure's own page: the number, what it is part of and made of, its sources."""
+
+    template_name = "initiatives/figure_detail.html"
+    context_object_name = "figure"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figure = self.object
+        parts = list(figure.parts.all())
+        context["chart"] = breakdown_chart(figure, parts) if parts else None
         return context
 
 
@@ -172,10 +194,7 @@ class FiguresCSVView(FigureQuerysetMixin, View):
         ]
 
 
-class TimelineView(ListView):
-    template_name = "initiatives/timeline.html"
-    context_object_name = "milestones"
-
+class MilestoneQuerysetMixin:
     def get_queryset(self):
         return (
             Milestone.objects.published()
@@ -187,3 +206,44 @@ class TimelineView(ListView):
                 published_sources(),
             )
         )
+
+
+class TimelineView(MilestoneQuerysetMixin, ListView):
+    template_name = "initiatives/timeline.html"
+    context_object_name = "milestones"
+    paginate_by = LIST_PAGE_SIZE
+
+
+class MilestoneDetailView(PublicItemMixin, MilestoneQuerysetMixin, DetailView):
+    """A milestone's own page, with the milestones before and after it on the timeline."""
+
+    template_name = "initiatives/milestone_detail.html"
+    context_object_name = "milestone"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["earlier"], context["later"] = neighbours(self.object)
+        return context
+
+
+def neighbours(milestone):
+    """The published milestones just before and just after ``milestone`` on the timeline.
+
+    The timeline puts a date known only to the year after that year's dated events
+    (see ``chronological``), so an unknown month or day counts as past the last one.
+    """
+    key = (milestone.year, milestone.month or 13, milestone.day or 32, milestone.title)
+    timeline = (
+        Milestone.objects.published()
+        .exclude(pk=milestone.pk)
+        .annotate(month_key=Coalesce("month", 13), day_key=Coalesce("day", 32))
+    )
+    before = (
+        Q(year__lt=key[0])
+        | Q(year=key[0], month_key__lt=key[1])
+        | Q(year=key[0], month_key=key[1], day_key__lt=key[2])
+        | Q(year=key[0], month_key=key[1], day_key=key[2], title__lt=key[3])
+    )
+    earlier = timeline.filter(before).order_by("-year", "-month_key", "-day_key", "-title")
+    later = timeline.exclude(before).order_by("year", "month_key", "day_key", "title")
+    return earlier.first(), later.first()

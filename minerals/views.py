@@ -114,10 +114,15 @@ class MineralDetailView(PublicItemMixin, DetailView):
 
 
 class MatrixView(ListView):
-    """Minerals down the side, the sectors that depend on any of them across the top."""
+    """Minerals down the side, the sectors that depend on any of them across the top.
+
+    A page of minerals at a time, with the sectors those minerals serve as columns, so
+    the table stays readable (and light) however many minerals and sectors there are.
+    """
 
     template_name = "minerals/matrix.html"
     context_object_name = "minerals"
+    paginate_by = 30
 
     def get_queryset(self):
         return Mineral.objects.published().prefetch_related(
@@ -126,11 +131,8 @@ class MatrixView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        sectors = list(
-            Sector.objects.published()
-            .filter(applications__in=Application.objects.published())
-            .distinct()
-        )
+        uses = Application.objects.published().filter(mineral__in=context["minerals"])
+        sectors = list(Sector.objects.published().filter(applications__in=uses).distinct())
         context["sectors"] = sectors
         context["rows"] = [dependency_row(mineral, sectors) for mineral in context["minerals"]]
         return context

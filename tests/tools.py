@@ -117,6 +117,8 @@ PAGE_TYPES = [
     PageType("mineral-detail-two-sectors", "/minerals/lithium/"),
     PageType("dependency-matrix", "/minerals/matrix/"),
     PageType("figures", "/figures/"),
+    PageType("figure-detail", "/figures/ncmm-outlay/"),
+    PageType("milestone-detail", "/timeline/ncmm-approved/"),
     PageType("timeline", "/timeline/"),
     PageType("search-results", "/search/?q=lithium"),
     PageType("search-empty", "/search/"),

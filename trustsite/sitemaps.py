@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from initiatives.models import Initiative, Sector
+from initiatives.models import Figure, Initiative, Milestone, Sector
 from minerals.models import Mineral
 
 STATIC_PAGES = [
@@ -66,4 +66,6 @@ SITEMAPS = {
     "initiatives": PublishedSitemap(Initiative),
     "sectors": PublishedSitemap(Sector),
     "minerals": PublishedSitemap(Mineral),
+    "figures": PublishedSitemap(Figure),
+    "milestones": PublishedSitemap(Milestone),
 }

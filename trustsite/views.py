@@ -11,6 +11,9 @@ from .search import SearchForm
 FEATURED_INITIATIVE = "trust"
 HEADLINE_FIGURES = 4
 LATEST_MILESTONES = 4
+#: The home page shows the first sectors and initiatives and links to the rest.
+HOME_SECTORS = 12
+HOME_INITIATIVES = 8
 
 
 class HomeView(TemplateView):
@@ -32,9 +35,11 @@ class HomeView(TemplateView):
             .first()
         )
         context["initiatives"] = (
-            Initiative.objects.published().exclude(slug=FEATURED_INITIATIVE).filter(parent=None)
+            Initiative.objects.published()
+            .exclude(slug=FEATURED_INITIATIVE)
+            .filter(parent=None)[:HOME_INITIATIVES]
         )
-        context["sectors"] = Sector.objects.published()
+        context["sectors"] = Sector.objects.published()[:HOME_SECTORS]
         context["figures"] = Figure.objects.published().filter(part_of=None)[:HEADLINE_FIGURES]
         latest = Milestone.objects.published().chronological().reverse()[:LATEST_MILESTONES]
         context["milestones"] = list(latest)

@@ -36,7 +36,7 @@ def test_csv_has_every_published_figure_with_exact_and_displayed_values(client, 
     assert by_slug["pharma-share-of-consumer-goods-exports-2023"]["value"] == "21.9"
     assert "neodymium" in by_slug["china-share-of-ree-production"]["minerals"].split()
     assert by_slug["ncmm-outlay"]["sources"] == "India–US TRUST Initiative"
-    assert by_slug["ncmm-outlay"]["url"].endswith("/figures/#figure-ncmm-outlay")
+    assert by_slug["ncmm-outlay"]["url"].endswith("/figures/ncmm-outlay/")
 
 
 def test_csv_leaves_out_drafts(client, content):

@@ -51,7 +51,7 @@ def test_initiative_page_shows_sections_neighbours_sources_and_citation(client, 
     assert "/initiatives/strategic-mineral-recovery-initiative/" in page.links
     assert "/sectors/artificial-intelligence/" in page.links
     assert "/about/#source-trust-initiative-source-text" in page.links
-    assert "/timeline/#milestone-ai-infrastructure-roadmap" in page.links
+    assert "/timeline/ai-infrastructure-roadmap/" in page.links
     assert "Cite this page" in text
     assert "@misc{trustsite-trust," in text
     assert "Last updated 2026-11-25" in text
