@@ -4,6 +4,18 @@ from django.core.management import call_command
 CONTENT_FIXTURES = ("initiatives", "minerals")
 
 
+def remove_all_content():
+    """Empty every content table, for fixtures that load content outside a test's own
+    transaction: tests elsewhere start from the empty database they expect."""
+    from initiatives.models import Figure, Initiative
+    from publishing.history import publishable_models
+
+    Figure.objects.update(part_of=None)
+    Initiative.objects.update(parent=None)
+    for model in reversed(publishable_models()):
+        model._base_manager.all().delete()
+
+
 @pytest.fixture
 def content(db):
     """The site's real content, loaded from the fixtures the site ships with."""

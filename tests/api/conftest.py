@@ -5,20 +5,8 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from initiatives.models import (
-    Country,
-    Figure,
-    Initiative,
-    Milestone,
-    Organization,
-    Point,
-    Section,
-    Sector,
-    Source,
-)
-from minerals.models import Application, Mineral
 from publishing.roles import EDITOR, PUBLISHER
-from tests.conftest import CONTENT_FIXTURES
+from tests.conftest import CONTENT_FIXTURES, remove_all_content
 
 
 @pytest.fixture(scope="package")
@@ -32,22 +20,7 @@ def content_once(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
         yield
-        Figure.objects.update(part_of=None)
-        Initiative.objects.update(parent=None)
-        for model in (
-            Application,
-            Mineral,
-            Milestone,
-            Figure,
-            Point,
-            Section,
-            Initiative,
-            Organization,
-            Country,
-            Sector,
-            Source,
-        ):
-            model.objects.all().delete()
+        remove_all_content()
 
 
 @pytest.fixture
