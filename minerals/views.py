@@ -79,7 +79,8 @@ class MineralListView(ListView):
 
 def for_readers(form):
     """The shared filter form, worded for readers of the site rather than API consumers."""
-    form.fields["group"].choices = [("", "Any group"), *Mineral.Group.choices]
+    form.fields["group"].empty_label = "Any group"
+    form.fields["group"].choices = Mineral.Group.choices
     form.fields["sector"].empty_label = "Any sector"
     form.fields["rare_earth"].widget.choices = [
         ("", "Rare earths or not"),
@@ -89,6 +90,8 @@ def for_readers(form):
     form.fields["rare_earth"].label = "Rare earth elements"
     for field in form.fields.values():
         field.help_text = ""
+    for bound_field in form:  # already made when the form was validated, with the help
+        bound_field.help_text = ""
     return form
 
 

@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .views import public_changes
 
@@ -25,10 +26,12 @@ class ChangesFeed(Feed):
         return f"{entry.get_kind_display()}: {entry.object_repr}"
 
     def item_description(self, entry):
+        """What changed, as text: an Atom summary is HTML to a feed reader, so editors'
+        words are escaped."""
         if entry.kind == entry.Kind.ADDED:
-            return f"{entry.object_repr} was added."
+            return escape(f"{entry.object_repr} was added.")
         lines = [f"{value['label']}: {value['old']} → {value['new']}" for value in entry.values]
-        return "; ".join(lines) or "Changed: " + ", ".join(entry.fields) + "."
+        return escape("; ".join(lines) or "Changed: " + ", ".join(entry.fields) + ".")
 
     def item_link(self, entry):
         if hasattr(entry.item, "get_absolute_url"):

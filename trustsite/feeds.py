@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from initiatives.models import Figure, Initiative, Milestone, Sector, Source
 from minerals.models import Application, Mineral
@@ -45,11 +46,13 @@ class UpdatesFeed(Feed):
         return f"{item._meta.verbose_name.capitalize()}: {item}"
 
     def item_description(self, item):
+        """The item's summary as the text it is: an Atom summary is HTML to a feed reader,
+        so editors' words are escaped, as every page escapes them."""
         for name in ("summary", "description", "use", "notes"):
             text = getattr(item, name, "")
             if text:
-                return text
-        return str(item)
+                return escape(text)
+        return escape(str(item))
 
     def item_link(self, item):
         return item.get_absolute_url()

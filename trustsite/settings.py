@@ -220,6 +220,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "publishing.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "publishing.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": [

@@ -195,3 +195,13 @@ def test_write_to_an_unknown_api_path_is_a_json_404_even_with_a_session(publishe
 
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/minerals/", "/api/v1/minerals/neodymium/"])
+def test_an_unknown_format_answers_406_naming_the_formats_there_are(api, content, path):
+    response = api.get(path, {"format": "xml"})
+
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    detail = response.json()["detail"]
+    assert "xml" in detail and "json" in detail and "csv" in detail

@@ -91,3 +91,25 @@ def test_invalid_filter_value_is_a_400_with_a_message_by_the_field(client, conte
     assert f'id="id_{field}-error"' in html or f'id="id_{field}_error"' in html
     assert "Select a valid choice" in html
     assert mineral_names(response) == []
+
+
+def test_a_field_error_is_tied_to_its_field_by_an_id_that_exists(client, content):
+    import re
+
+    html = client.get("/minerals/?group=bogus").content.decode()
+    select = re.search(r'<select[^>]*name="group"[^>]*>', html).group(0)
+    described_by = re.search(r'aria-describedby="([^"]+)"', select).group(1).split()
+
+    assert described_by, "the error is announced with the field"
+    for element_id in described_by:
+        assert f'id="{element_id}"' in html, element_id
+
+
+def test_the_group_filter_offers_one_empty_choice(client, content):
+    import re
+
+    html = client.get("/minerals/").content.decode()
+    select = re.search(r'<select[^>]*name="group"[^>]*>(.*?)</select>', html, re.S).group(1)
+    empty = re.findall(r'<option value=""[^>]*>([^<]*)</option>', select)
+
+    assert empty == ["Any group"]

@@ -63,9 +63,7 @@ def test_snippet_escapes_markup_typed_by_an_editor(client, content):
 
 def test_finds_milestones_figures_and_initiative_sections(client, content):
     assert "/timeline/ncmm-approved/" in result_links(client.get("/search/?q=approves"))
-    assert "/figures/phosphorus-imports-fy24/" in result_links(
-        client.get("/search/?q=phosphorus")
-    )
+    assert "/figures/phosphorus-imports-fy24/" in result_links(client.get("/search/?q=phosphorus"))
     assert "/initiatives/trust/#section-countering-china" in result_links(
         client.get("/search/?q=countering")
     )
