@@ -7,6 +7,7 @@ protections on (``manage.py check --deploy`` passes). ``HTTPS=off`` serves plain
 HTTP, for a production server on this machine only (``make serve``, ``make bench``).
 """
 
+import datetime
 import hashlib
 import os
 from pathlib import Path
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "reversion",
     "import_export",
+    "axes",
     "publishing",
     "initiatives",
     "minerals",
@@ -118,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "publishing.middleware.PreviewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trustsite.urls"
@@ -171,6 +175,29 @@ else:
 #: page cache off (the default with DEBUG on, so template edits show at once).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
 PAGE_CACHE_ALIAS = "default"
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-ins to a locked account before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in protection (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one
+# account, that account is locked for AXES_COOLOFF_TIME, even with the right password;
+# so is a client address that fails that often across accounts (password spraying).
+# The address is the client's own, not the proxy's (TRUSTED_PROXIES below), so the
+# clients behind the load balancer never lock each other out. Attempts are kept in the
+# database, shared by every process.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+#: How many proxies stand in front of the site (a load balancer: 1). The client's own
+#: address is the one they add to X-Forwarded-For (see trustsite.clients).
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "1" if PRODUCTION and HTTPS else "0"))
+AXES_CLIENT_IP_CALLABLE = "trustsite.clients.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
