@@ -60,8 +60,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed-test
-	$(BIN)/python -m tests.bench
+# `make bench`: wrk against `make serve`'s gunicorn on a throwaway database (see tests/bench.py);
+# options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 3 --no-soak".
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-run
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 lighthouse: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m tests.lighthouse
