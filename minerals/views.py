@@ -77,11 +77,23 @@ class MineralListView(ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
+#: The sectors the minerals index offers to filter by (every sector page lists its
+#: minerals too): a drop-down of a thousand sectors helps no one and weighs the page.
+SECTOR_CHOICES = 50
+
+
 def for_readers(form):
     """The shared filter form, worded for readers of the site rather than API consumers."""
     form.fields["group"].empty_label = "Any group"
     form.fields["group"].choices = Mineral.Group.choices
-    form.fields["sector"].empty_label = "Any sector"
+    offered = list(Sector.objects.published().only("slug", "name")[:SECTOR_CHOICES])
+    chosen = form.cleaned_data.get("sector") if form.is_bound and form.is_valid() else None
+    if chosen is not None and chosen not in offered:
+        offered.append(chosen)
+    form.fields["sector"].widget.choices = [
+        ("", "Any sector"),
+        *((sector.slug, sector.name) for sector in offered),
+    ]
     form.fields["rare_earth"].widget.choices = [
         ("", "Rare earths or not"),
         ("true", "Rare earths only"),

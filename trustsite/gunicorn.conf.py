@@ -12,9 +12,9 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-#: Restart a worker now and then, so a slow leak can never take a process down.
-max_requests = 5000
-max_requests_jitter = 500
+#: gunicorn's control socket has one path per user, which a second server on the
+#: same machine (another port, the benchmark) would fight over; nothing here uses it.
+control_socket_disable = True
 # One access line per request: who, what, the status, the size and the time it took.
 accesslog = "-"
 errorlog = "-"
