@@ -189,10 +189,10 @@ class PageCacheMiddleware:
             cached = self.cache.get(key) if key else None
             if cached is not None:
                 cached["X-Page-Cache"] = "hit"
+                set_last_modified(cached, state)
                 return cached
         response = self.get_response(request)
-        if response.status_code == 200 and not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(state.last_modified.timestamp())
+        set_last_modified(response, state)
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "public, max-age=0, must-revalidate"
         if self.seconds and request.method == "GET" and cacheable(response):
@@ -200,6 +200,26 @@ class PageCacheMiddleware:
             self.cache.set(key, response, self.seconds)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+def set_last_modified(response, state):
+    """Give a successful answer the content state's ``Last-Modified``, or none yet.
+
+    It replaces one the view worked out itself (the feed's, from its newest item's
+    date): such a date does not move when an item is deleted or unpublished, so a
+    client sending it back in ``If-Modified-Since`` would get a 304 for a changed answer.
+
+    HTTP dates have whole seconds. Until the second of the latest change is over, a
+    second change within it would get the same date, and a client holding the first
+    would be told nothing changed: the answer then has no ``Last-Modified`` (its ETag
+    still validates it), and gets one when served again after that second.
+    """
+    if response.status_code != 200:
+        return
+    if int(timezone.now().timestamp()) > int(state.last_modified.timestamp()):
+        response["Last-Modified"] = http_date(state.last_modified.timestamp())
+    elif response.has_header("Last-Modified"):
+        del response["Last-Modified"]
 
 
 def cache_prefix(state):

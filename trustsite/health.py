@@ -10,6 +10,7 @@ import logging
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.utils.log import log_response
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 10
@@ -42,15 +43,28 @@ def check_cache():
 
 
 def readyz(request):
+    """200 when the database and the cache both work; else 503 with Retry-After.
+
+    A failure is logged in one line that says what failed. It is logged with Django's
+    ``log_response``, which marks the answer as logged: otherwise ``django.request``
+    would log the same 503 again in a line of its own ("Service Unavailable: /readyz"),
+    two lines per poll of the load balancer for one event.
+    """
     checks = {"database": check_database(), "cache": check_cache()}
     ready = all(result == "ok" for result in checks.values())
-    if not ready:
-        logger.warning("Not ready: %s", checks)
     response = JsonResponse(
         {"status": "ready" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,
     )
     if not ready:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        log_response(
+            "Not ready: %s",
+            checks,
+            response=response,
+            request=request,
+            logger=logger,
+            level="warning",
+        )
     response["Cache-Control"] = "no-store"
     return response
