@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_cache_key, learn_cache_key
@@ -197,7 +198,7 @@ class PageCacheMiddleware:
             response["Cache-Control"] = "public, max-age=0, must-revalidate"
         if self.seconds and request.method == "GET" and cacheable(response):
             key = learn_cache_key(request, response, self.seconds, prefix, cache=self.cache)
-            self.cache.set(key, response, self.seconds)
+            self.cache.set(key, stored_copy(response), self.seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -220,6 +221,15 @@ def set_last_modified(response, state):
         response["Last-Modified"] = http_date(state.last_modified.timestamp())
     elif response.has_header("Last-Modified"):
         del response["Last-Modified"]
+
+
+def stored_copy(response):
+    """The answer as bytes and headers only. A DRF answer would also pickle its data,
+    whose links hold their model instances: each hit then unpickled dozens of them."""
+    stored = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        stored[header] = value
+    return stored
 
 
 def cache_prefix(state):
