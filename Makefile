@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench lighthouse clean
+.PHONY: run serve test lint format bench lighthouse backup restore clean
 
 # `make serve`: the production settings on this machine, over plain HTTP on loopback.
 # A real deployment sets SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL, REDIS_URL
@@ -68,6 +68,16 @@ bench: $(VENV)/.installed-run
 
 lighthouse: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m tests.lighthouse
+
+# `make backup`: a consistent backup of the database DATABASE_URL names, under backups/;
+# its path is the last line printed. `make restore BACKUP=path` puts one back (it asks).
+backup: $(VENV)/.installed-run
+	$(BIN)/python manage.py backup
+
+restore: $(VENV)/.installed-run
+	@if [ -z "$(BACKUP)" ]; then \
+		echo "Usage: make restore BACKUP=backups/<file>  (a file made by make backup)" >&2; exit 2; fi
+	$(BIN)/python manage.py restore "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles bench-results lighthouse-reports
