@@ -89,9 +89,9 @@ class Command(BaseCommand):
         self.stdin = options.get("stdin") or sys.stdin
         connection = database()
         path = Path(backup).absolute()
-        if connection.vendor == "sqlite":
-            sqlite_path(connection)  # refuses a database in memory before anything else
         self.check_backup(connection, path)
+        if connection.vendor == "sqlite":
+            sqlite_path(connection)  # refuses a database in memory before anything is read
         target = describe(connection)
         if not force:
             self.confirm(target, path)
