@@ -107,6 +107,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "trustsite.outage.DatabaseOutageMiddleware",  # Database unreachable: a 503 with Retry-After.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Validators for every answer, and 304s, cached answers included.
     "django.middleware.http.ConditionalGetMiddleware",
