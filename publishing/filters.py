@@ -13,6 +13,10 @@ from django import forms
 
 from .models import Status
 
+#: The longest search, on pages and in the API: each word is one more condition on every
+#: field searched, and ten kilobytes of words make a query SQLite refuses outright.
+SEARCH_MAX_LENGTH = 200
+
 
 def visible(model):
     """Slugs a filter accepts: those of items the requesting user can see."""

@@ -20,8 +20,8 @@ from django.utils.safestring import mark_safe
 
 from initiatives.models import Figure, Initiative, Milestone, Point, Sector, Source
 from minerals.models import Application, Mineral
+from publishing.filters import SEARCH_MAX_LENGTH
 
-MAX_QUERY_LENGTH = 200
 RESULTS_PER_KIND = 20
 SNIPPET_CHARS = 220
 # Control characters no editor types: they mark highlights until the text is escaped.
@@ -102,10 +102,10 @@ class Result:
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search the site",
-        max_length=MAX_QUERY_LENGTH,
+        max_length=SEARCH_MAX_LENGTH,
         required=False,
         error_messages={
-            "max_length": f"Please shorten your search to {MAX_QUERY_LENGTH} characters or fewer."
+            "max_length": f"Please shorten your search to {SEARCH_MAX_LENGTH} characters or fewer."
         },
     )
 

@@ -2,11 +2,30 @@
 
 from rest_framework import filters, serializers
 
+from ..filters import SEARCH_MAX_LENGTH
+
 
 class SearchFilter(filters.SearchFilter):
-    """Free-text search; the schema lists the fields it looks in."""
+    """Free-text search; the schema lists the fields it looks in.
+
+    A search longer than ``max_length`` characters is refused with a 400 naming the
+    parameter, rather than a query SQLite refuses ("Expression tree is too large") and
+    PostgreSQL works through for nothing. The site's own search has the same limit.
+    """
+
+    max_length = SEARCH_MAX_LENGTH
 
     def get_search_terms(self, request):
+        value = request.query_params.get(self.search_param, "")
+        if len(value) > self.max_length:
+            raise serializers.ValidationError(
+                {
+                    self.search_param: [
+                        f"Please shorten your search to {self.max_length} characters or "
+                        f"fewer (this one has {len(value)})."
+                    ]
+                }
+            )
         try:
             return super().get_search_terms(request)
         except serializers.ValidationError as error:
@@ -16,7 +35,8 @@ class SearchFilter(filters.SearchFilter):
         parameters = super().get_schema_operation_parameters(view)
         fields = ", ".join(name.lstrip("^=@$") for name in getattr(view, "search_fields", []))
         parameters[0]["description"] = (
-            f"Words to look for (case-insensitive; every word must match) in: {fields}."
+            f"Words to look for (case-insensitive; every word must match) in: {fields}. "
+            f"At most {self.max_length} characters."
         )
         return parameters
 

@@ -1,4 +1,5 @@
-"""CSV for every list, so that spreadsheets and scripts can read the API directly."""
+"""JSON that carries no markup, and CSV for every list, so that spreadsheets and scripts
+can read the API directly."""
 
 import csv
 import io
@@ -6,7 +7,25 @@ import json
 from itertools import islice
 
 from django.utils.text import slugify
+from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON, with every ``<`` and ``>`` written ``\\u003c`` and ``\\u003e``.
+
+    Error messages name the value that was refused (``Select a valid choice. … is not
+    one of the available choices.``), so a request for ``?status=<script>…`` would get
+    that markup back verbatim: harmless to a JSON client, but run by a browser that is
+    made to read the answer as HTML, or by a page that inserts a message as it is. The
+    escaped form is the same JSON to every parser (Django's ``json_script`` escapes the
+    same way); as these characters only occur inside JSON strings, and UTF-8 never uses
+    their bytes inside another character, replacing the bytes is exact.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rendered = super().render(data, accepted_media_type, renderer_context)
+        return rendered.replace(b"<", b"\\u003c").replace(b">", b"\\u003e")
 
 
 class CSVRenderer(BaseRenderer):

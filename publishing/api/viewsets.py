@@ -6,11 +6,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -33,7 +32,7 @@ from .conditional import (
     version_in,
 )
 from .filters import OrderingFilter, SearchFilter
-from .renderers import CSVRenderer, csv_rows
+from .renderers import CSVRenderer, JSONRenderer, csv_rows
 from .schema import ContentAutoSchema
 from .serializers import ChangeSerializer
 
@@ -98,7 +97,14 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    #: The configured renderers, with JSON that escapes markup (see JSONRenderer), and CSV.
+    renderer_classes = [
+        *(
+            JSONRenderer if renderer is renderers.JSONRenderer else renderer
+            for renderer in api_settings.DEFAULT_RENDERER_CLASSES
+        ),
+        CSVRenderer,
+    ]
     filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
     schema = ContentAutoSchema()
     visible_relations = ()
