@@ -13,6 +13,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -99,6 +102,7 @@ INSTALLED_APPS = [
     "reversion",
     "import_export",
     "axes",
+    "csp",
     "publishing",
     "initiatives",
     "minerals",
@@ -107,6 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # High up, so every answer has the policy: static files, cached pages, outage pages.
+    "csp.middleware.CSPMiddleware",
     "trustsite.outage.DatabaseOutageMiddleware",  # Database unreachable: a 503 with Retry-After.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Validators for every answer, and 304s, cached answers included.
@@ -285,6 +291,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Swagger UI: no badge image from validator.swagger.io (the Content-Security-Policy refuses
+    # it), and no deep links, which put a link inside each operation's button (axe refuses).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
@@ -304,6 +313,28 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No script reads either cookie: Django's forms, the browsable API and Swagger UI take the
+# CSRF token from the page.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): nothing inline runs or applies without the
+# request's nonce (only the ReDoc page uses it), nothing is loaded from elsewhere, and no
+# page may be framed. Answers that use the nonce must never come from the page cache.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF, CSP_NONCE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    },
+}
 
 if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
