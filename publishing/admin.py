@@ -389,13 +389,13 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
                 comment = request.POST.get("comment", "").strip()
                 if not comment:
                     raise ValidationError("Say what needs changing: the comment is empty.")
-                workflow.send_back(item, request.user, comment)
+                workflow.send_back(item, request.user, comment, request.POST.get("_version"))
                 messages.success(request, f"“{item}” is sent back to its editors.")
             elif "_discard" in request.POST:
-                workflow.discard(item, request.user)
+                workflow.discard(item, request.user, request.POST.get("_version"))
                 messages.success(request, f"The unpublished changes to “{item}” are discarded.")
         except StaleEdit as stale:
-            messages.error(request, f"{stale} Look at the changes again before publishing.")
+            messages.error(request, f"{stale} Look at the changes again before deciding.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return HttpResponseRedirect(admin_url(item, "review"))

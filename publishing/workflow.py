@@ -329,9 +329,16 @@ def copy_versions(change):
 
 
 @transaction.atomic
-def send_back(item, user, comment):
+def refuse_if_stale(item, token):
+    """Refuse a decision taken on a screen that showed an older version of ``item``."""
+    if token is not None and str(token) != history.version_token(item):
+        raise StaleEdit(item, history.changes_since(item, token))
+
+
+def send_back(item, user, comment, token=None):
     """A Publisher returns what awaits review to its editors, with a comment."""
     require_publisher(user, type(item), "send items back")
+    refuse_if_stale(item, token)
     draft = Draft.filter_item(item).select_related("change").first()
     if draft is not None and draft.in_review:
         change = history.store(
@@ -364,8 +371,11 @@ def send_back(item, user, comment):
 
 
 @transaction.atomic
-def discard(item, user):
-    """Drop a live item's unpublished changes (they stay in its history)."""
+def discard(item, user, token=None):
+    """Drop a live item's unpublished changes (they stay in its history, where only a
+    Publisher can revert to them: so only a Publisher may drop them)."""
+    require_publisher(user, type(item), "discard unpublished changes")
+    refuse_if_stale(item, token)
     draft = Draft.filter_item(item).select_related("change").first()
     if draft is None:
         raise ValidationError(f"“{item}” has no unpublished changes.")

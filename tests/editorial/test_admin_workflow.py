@@ -224,3 +224,64 @@ def test_dashboard_lists_what_awaits_review_and_what_is_scheduled(
 
     assert "Space" in page and "edith" in page and "Changes to a live item" in page
     assert "Goes live" in page and "iCET" in page
+
+
+def submit_summary(editor_client, item, summary):
+    data = open_change_form(editor_client, item)
+    data["summary"] = summary
+    data["_submit"] = "Submit"
+    editor_client.post(admin_url(item, "change"), data)
+
+
+def test_publisher_discards_unpublished_changes_and_the_live_version_stays(
+    content, editor_client, publisher_client
+):
+    neodymium = Mineral.objects.get(slug="neodymium")
+    live_summary = neodymium.summary
+    submit_summary(editor_client, neodymium, "Words nobody should publish.")
+    review = publisher_client.get(admin_url(neodymium, "review"))
+
+    publisher_client.post(
+        admin_url(neodymium, "review"),
+        {"_discard": "1", "_version": review.context["version_token"]},
+    )
+
+    assert not Draft.filter_item(neodymium).exists()
+    assert Mineral.objects.get(slug="neodymium").summary == live_summary
+    assert Change.filter_item(neodymium).latest("pk").action == Change.Action.DISCARDED
+
+
+def test_an_editor_cannot_discard_unpublished_changes(content, editor_client):
+    """Only a Publisher can revert to discarded changes, so only a Publisher may discard."""
+    neodymium = Mineral.objects.get(slug="neodymium")
+    submit_summary(editor_client, neodymium, "A careful correction to keep.")
+
+    response = editor_client.post(admin_url(neodymium, "review"), {"_discard": "1"})
+
+    assert response.status_code == 403
+    assert Draft.filter_item(neodymium).get().in_review
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [{"_discard": "1"}, {"_send_back": "1", "comment": "Not yet."}],
+    ids=["discard", "send back"],
+)
+def test_a_decision_on_a_review_screen_older_than_the_draft_is_refused(
+    content, editor_client, publisher_client, decision
+):
+    neodymium = Mineral.objects.get(slug="neodymium")
+    submit_summary(editor_client, neodymium, "The first correction.")
+    review = publisher_client.get(admin_url(neodymium, "review"))
+    submit_summary(editor_client, neodymium, "A second, better correction.")
+
+    response = publisher_client.post(
+        admin_url(neodymium, "review"),
+        {**decision, "_version": review.context["version_token"]},
+        follow=True,
+    )
+
+    draft = Draft.filter_item(neodymium).get()
+    assert draft.in_review
+    assert "edith" in response.content.decode()
+    assert "Look at the changes again" in response.content.decode()
