@@ -49,6 +49,7 @@ from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 
 from . import workflow
+from .downloads import FORMULA_ESCAPE, FORMULA_STARTS, neutralise_formula
 from .models import Change, Draft, Status
 from .workflow import Action
 
@@ -56,19 +57,6 @@ from .workflow import Action
 NEVER_IMPORTED = ("status", "go_live_at", "expire_at")
 #: How the slugs of several linked items share one cell.
 SLUG_SEPARATOR = ";"
-#: What a spreadsheet takes as the start of a formula (OWASP's list for CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-#: Put before such text on export, so a spreadsheet shows it instead of running it.
-FORMULA_ESCAPE = "'"
-
-
-def neutralise_formula(value):
-    """Text a spreadsheet would run as a formula, made plain text. Text that starts with
-    the escape mark is escaped too, so that :func:`restore_escaped` gives back exactly
-    what was exported."""
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, FORMULA_ESCAPE)):
-        return FORMULA_ESCAPE + value
-    return value
 
 
 def restore_escaped(value):

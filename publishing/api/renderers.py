@@ -10,6 +10,8 @@ from django.utils.text import slugify
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
 
+from ..downloads import spreadsheet_cell
+
 
 class JSONRenderer(renderers.JSONRenderer):
     """DRF's JSON, with every ``<`` and ``>`` written ``\\u003c`` and ``\\u003e``.
@@ -54,7 +56,7 @@ class CSVRenderer(BaseRenderer):
         writer = csv.writer(out)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([self.cell(row.get(column)) for column in header])
+            writer.writerow([spreadsheet_cell(self.cell(row.get(column))) for column in header])
         return out.getvalue().encode(self.charset)
 
     @staticmethod
