@@ -266,6 +266,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # The client's address for throttling, as for login lockout (TRUSTED_PROXIES above):
+    # without it DRF keys anonymous clients by the whole X-Forwarded-For, which they write.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "600/hour"),
         "user": os.environ.get("API_USER_RATE", "5000/hour"),
