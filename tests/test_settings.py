@@ -55,3 +55,48 @@ def test_database_url_switches_to_postgresql():
         timeout=60,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
+
+
+def test_development_settings_refuse_to_answer_other_hosts():
+    """DEBUG on and a public key must never serve another machine."""
+    result = manage("check", ALLOWED_HOSTS="trust.example.org")
+    assert result.returncode != 0
+    assert "answer this machine only, not trust.example.org" in result.stderr
+
+
+def test_plain_http_in_production_is_refused_for_other_hosts():
+    result = manage(
+        "check",
+        DJANGO_ENV="production",
+        HTTPS="off",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1,trust.example.org",
+    )
+    assert result.returncode != 0
+    assert "HTTPS=off is for a server on this machine only" in result.stderr
+
+
+def gunicorn_config_check(bind):
+    environment = {**os.environ, "HTTPS": "off", "BIND": bind}
+    return subprocess.run(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--config",
+            "trustsite/gunicorn.conf.py",
+            "--check-config",
+            "trustsite.wsgi",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_plain_http_under_gunicorn_listens_on_loopback_only():
+    """Any client can send "Host: localhost": the address listened on must be loopback."""
+    refused = gunicorn_config_check("0.0.0.0:8000")
+    assert refused.returncode != 0
+    assert "BIND=0.0.0.0:8000 listens on other addresses" in refused.stderr + refused.stdout
+    assert gunicorn_config_check("127.0.0.1:8000").returncode == 0

@@ -7,6 +7,16 @@ Everything can be overridden from the environment: PORT, BIND, WEB_CONCURRENCY
 import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# HTTPS=off (make serve's plain HTTP) is for this machine only: the settings check the
+# host names the site answers to, this the addresses it listens on, since any client can
+# send "Host: localhost".
+if os.environ.get("HTTPS", "on").lower() in {"0", "false", "no", "off"}:
+    listening = bind.rpartition(":")[0].strip("[]")
+    if not bind.startswith("unix:") and listening not in {"127.0.0.1", "localhost", "::1"}:
+        raise SystemExit(
+            f"HTTPS=off serves this machine only, but BIND={bind} listens on other "
+            "addresses too. Bind to 127.0.0.1, or serve HTTPS behind a proxy."
+        )
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
