@@ -100,3 +100,23 @@ def test_plain_http_under_gunicorn_listens_on_loopback_only():
     assert refused.returncode != 0
     assert "BIND=0.0.0.0:8000 listens on other addresses" in refused.stderr + refused.stdout
     assert gunicorn_config_check("127.0.0.1:8000").returncode == 0
+
+
+def test_in_production_health_checks_answer_plain_http_and_pages_redirect_to_https():
+    """The load balancer polls /healthz and /readyz over plain HTTP inside the network."""
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "get = lambda path: Client().get(path, HTTP_HOST='trust.example.org'); "
+        "print(get('/healthz').status_code, get('/minerals/').status_code)"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "trustsite.settings",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+        "ALLOWED_HOSTS": "trust.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["200", "301"], result.stderr
