@@ -44,9 +44,10 @@ memory (``REDIS_URL`` is ignored, so the benchmark never reads or writes a share
 cache); the warm-up therefore sends 16 requests per endpoint, 8 at a time, so both
 workers fill theirs, with wrk's headers (Host only) so they fill the entries wrk
 reads. wrk sends no ``Accept-Encoding``: the pages are measured uncompressed.
-gunicorn's ``max_requests`` restarts a worker now and then (with an empty cache), as
-in production; each table says how many times. The server runs without gunicorn's
-control socket, whose default path (one per user) a running ``make serve`` may hold.
+Workers are never recycled (no ``max_requests``), so every cache stays warm; each
+table says how many workers gunicorn had to replace (a timeout or a crash). The
+server runs without gunicorn's control socket, whose default path (one per user) a
+running ``make serve`` may hold.
 Nothing here asserts a time: it is a benchmark, not a test. Everything, with the
 machine's description, is written to ``bench-results/<time>/`` as ``results.json``
 and ``results.md``, beside gunicorn's access and error logs of each run.
@@ -377,7 +378,9 @@ def serve(env, folder, name):
 
 
 def worker_restarts(server):
-    return server.error_log.read_text().count("Autorestarting worker")
+    """Workers gunicorn replaced: killed for a timeout, or exited on their own."""
+    log = server.error_log.read_text()
+    return log.count("WORKER TIMEOUT") + log.count("exited with code")
 
 
 def answers(server):
@@ -618,7 +621,7 @@ def run_notes(result):
                 "compare this run's ratios with care"
             )
     notes.append(
-        f"gunicorn worker restarts (max_requests): {result['worker_restarts']}; "
+        f"gunicorn workers replaced (timeout or crash): {result['worker_restarts']}; "
         f"access log: {result['access_log']}"
     )
     for path, statuses in result["failed_answers"].items():
