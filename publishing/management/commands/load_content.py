@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from publishing import history
-from publishing.models import Change, Draft
+from publishing.models import Change, Draft, refresh_statistics
 from publishing.workflow import record_public_change
 
 RELOAD_COMMAND = "manage.py load_content --reload"
@@ -212,6 +212,7 @@ class Command(BaseCommand):
             )
             return
         call_command("loaddata", *labels, verbosity=0)
+        refresh_statistics()
         self.stdout.write(
             f"Loaded the source content into the empty database: {items(content_count())} "
             f"(fixtures: {', '.join(labels)})."

@@ -26,7 +26,7 @@ from initiatives.models import (
     Source,
 )
 from minerals.models import Application, Mineral
-from publishing.models import ContentVersion
+from publishing.models import ContentVersion, refresh_statistics
 
 PREFIX = "synthetic-"
 NOTE = "Synthetic test content, made by manage.py synthesize to measure the site at scale."
@@ -137,6 +137,7 @@ class Command(BaseCommand):
             for number in range(first, first + factor):
                 self.add_copy(Copier(number, codes), seed)
             ContentVersion.bump()
+        refresh_statistics()
         added = factor * sum(len(items) for items in seed.values())
         self.stdout.write(
             f"Added {factor} synthetic copies of the seed content ({added} items, with their "
