@@ -1,9 +1,20 @@
 """API resources for the initiatives content (registered in trustsite/api/urls.py)."""
 
+from django.db.models import Prefetch
+
 from publishing.api.viewsets import ContentViewSet
 
 from . import filters, serializers
-from .models import Country, Figure, Initiative, Milestone, Organization, Sector, Source
+from .models import (
+    Country,
+    Figure,
+    Initiative,
+    Milestone,
+    Organization,
+    Section,
+    Sector,
+    Source,
+)
 
 
 class SourceViewSet(ContentViewSet):
@@ -63,7 +74,7 @@ class InitiativeViewSet(ContentViewSet):
     ordering_fields = ["name", "acronym", "launched_year", "position", "updated"]
     ordering = ["position", "name"]
     visible_relations = ["parent", "children", "sectors", "partners", "organizations", "sources"]
-    prefetch = ["sections__points"]
+    prefetch = [Prefetch("sections", queryset=Section.objects.with_points())]
 
 
 class MilestoneViewSet(ContentViewSet):

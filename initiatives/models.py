@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from publishing.addresses import page_address
 from publishing.models import Publishable, PublishableQuerySet
 
 from .formatting import format_figure, format_partial_date
@@ -81,7 +82,7 @@ class Sector(Sourced):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("initiatives:sector-detail", args=[self.slug])
+        return page_address("initiatives:sector-detail", self.slug)
 
 
 class Country(Sourced):
@@ -179,7 +180,7 @@ class Initiative(Sourced):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self):
-        return reverse("initiatives:initiative-detail", args=[self.slug])
+        return page_address("initiatives:initiative-detail", self.slug)
 
     def clean(self):
         errors = self.publication_errors()
@@ -202,6 +203,15 @@ class Initiative(Sourced):
 
 
 class SectionQuerySet(models.QuerySet):
+    def with_points(self):
+        """Sections with their points, each in the order an initiative's page shows them,
+        for prefetching into initiatives. The default orders sort by initiative (and
+        section) first, which joins those tables for nothing when each initiative takes
+        its own sections and each section its own points."""
+        return self.order_by("position", "pk").prefetch_related(
+            models.Prefetch("points", queryset=Point.objects.order_by("position", "pk"))
+        )
+
     def get_by_natural_key(self, initiative_slug, slug):
         return self.get(initiative__slug=initiative_slug, slug=slug)
 
@@ -379,7 +389,7 @@ class Milestone(Sourced):
         return f"{self.display_date}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("initiatives:milestone-detail", args=[self.slug])
+        return page_address("initiatives:milestone-detail", self.slug)
 
     def clean(self):
         errors = self.publication_errors()
@@ -497,7 +507,7 @@ class Figure(Sourced):
         return f"{self.label}: {self.display_value}"
 
     def get_absolute_url(self):
-        return reverse("initiatives:figure-detail", args=[self.slug])
+        return page_address("initiatives:figure-detail", self.slug)
 
     def clean(self):
         errors = self.publication_errors()

@@ -70,7 +70,7 @@ class InitiativeDetailView(PublicItemMixin, DetailView):
                     "organizations",
                     queryset=Organization.objects.published().select_related("country"),
                 ),
-                Prefetch("sections", queryset=Section.objects.prefetch_related("points")),
+                Prefetch("sections", queryset=Section.objects.with_points()),
                 Prefetch("milestones", queryset=Milestone.objects.published().chronological()),
                 Prefetch("figures", queryset=Figure.objects.published()),
                 Prefetch("minerals", queryset=visible_related(Initiative, "minerals")),

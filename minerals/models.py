@@ -6,9 +6,9 @@ This app builds on :mod:`initiatives` (sectors, initiatives, figures, sources);
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from initiatives.models import BODY_HELP, SUMMARY_HELP, Figure, Initiative, Sector, Sourced
+from publishing.addresses import page_address
 
 
 class Mineral(Sourced):
@@ -51,7 +51,7 @@ class Mineral(Sourced):
         return f"{self.name} ({self.symbol})"
 
     def get_absolute_url(self):
-        return reverse("minerals:mineral-detail", args=[self.slug])
+        return page_address("minerals:mineral-detail", self.slug)
 
     @property
     def is_rare_earth(self):

@@ -5,6 +5,8 @@ keeps only harmless tags and attributes and only http(s)/mailto links, so a
 ``<script>``, an ``onerror=`` or a ``javascript:`` link never reaches a reader.
 """
 
+import functools
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import mark_safe
@@ -39,7 +41,16 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
+#: Bodies kept rendered in each process: a page shows at most a few, so this holds the
+#: ones readers ask for most.
+RENDERED_BODIES = 512
+
+
+@functools.lru_cache(maxsize=RENDERED_BODIES)
 def render_markdown(text):
+    """The HTML of ``text``. It depends on the text alone, so it is rendered once per
+    process and kept: no change can make a kept one stale, and parsing and sanitising
+    again on every request was a good part of an item page's time."""
     html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
     clean = nh3.clean(
         html,

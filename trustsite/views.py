@@ -27,9 +27,7 @@ class HomeView(TemplateView):
             .prefetch_related(
                 Prefetch(
                     "sections",
-                    queryset=Section.objects.filter(kind=Section.Kind.AIMS).prefetch_related(
-                        "points"
-                    ),
+                    queryset=Section.objects.filter(kind=Section.Kind.AIMS).with_points(),
                 )
             )
             .first()
