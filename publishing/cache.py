@@ -20,6 +20,7 @@ import threading
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections, router
 from django.db.models import Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -75,13 +76,27 @@ def scheduled_moments(now):
     )
 
 
+def content_version():
+    """The content version's number and time, in plain SQL: every answer asks, cached ones
+    included, and building the query with the ORM cost half of a cached answer's time."""
+    connection = connections[router.db_for_read(ContentVersion)]
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number, changed_at FROM {table} WHERE id = %s", [1])
+        row = cursor.fetchone()
+    if row is None:
+        return 0, EPOCH
+    number, changed_at = row
+    if timezone.is_naive(changed_at):  # SQLite keeps UTC without its zone
+        changed_at = timezone.make_aware(changed_at, datetime.UTC)
+    return number, changed_at
+
+
 def content_state():
     """The public content's state now: one small query, more only when a version or a
     scheduled moment is new to this process."""
     global _schedule
-    number, changed_at = ContentVersion.objects.filter(pk=1).values_list(
-        "number", "changed_at"
-    ).first() or (0, EPOCH)
+    number, changed_at = content_version()
     now = timezone.now()
     schedule = _schedule
     if schedule.version != number or (schedule.next is not None and now >= schedule.next):
