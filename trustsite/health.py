@@ -12,6 +12,8 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.utils.log import log_response
 
+from .outage import close_connections
+
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 10
 
@@ -26,7 +28,7 @@ def check_database():
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # any failure means "not ready", whatever the driver raises
-        connection.close_if_unusable_or_obsolete()
+        close_connections()  # the next poll tries a new connection
         return f"unavailable: {type(error).__name__}"
     return "ok"
 
