@@ -1,8 +1,6 @@
 """JSON that carries no markup, and CSV for every list, so that spreadsheets and scripts
 can read the API directly."""
 
-import csv
-import io
 import json
 from itertools import islice
 
@@ -10,7 +8,7 @@ from django.utils.text import slugify
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
 
-from ..downloads import spreadsheet_cell
+from ..downloads import csv_lines
 
 
 class JSONRenderer(renderers.JSONRenderer):
@@ -52,12 +50,8 @@ class CSVRenderer(BaseRenderer):
         view = renderer_context.get("view")
         if response is not None and not response.exception and view is not None:
             response["Content-Disposition"] = f'attachment; filename="{self.filename(view)}"'
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([spreadsheet_cell(self.cell(row.get(column))) for column in header])
-        return out.getvalue().encode(self.charset)
+        cells = ([self.cell(row.get(column)) for column in header] for row in rows)
+        return "".join(csv_lines(header, cells)).encode(self.charset)
 
     @staticmethod
     def filename(view):

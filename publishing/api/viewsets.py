@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, renderers, status, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
@@ -98,14 +98,7 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-    #: The configured renderers, with JSON that escapes markup (see JSONRenderer), and CSV.
-    renderer_classes = [
-        *(
-            JSONRenderer if renderer is renderers.JSONRenderer else renderer
-            for renderer in api_settings.DEFAULT_RENDERER_CLASSES
-        ),
-        CSVRenderer,
-    ]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
     filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
     schema = ContentAutoSchema()
     visible_relations = ()

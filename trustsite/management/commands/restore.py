@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from publishing import cache
 from publishing.history import publishable_models
 from publishing.models import ContentVersion
 
@@ -50,7 +51,7 @@ TABLE_ENTRY = re.compile(r"^\d+; \d+ \d+ TABLE \S+ (\S+)")
 def content_version():
     """The content version's number now; None if the database has no such table yet."""
     try:
-        return ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+        return cache.content_version()[0]
     except DatabaseError:
         return None
 
