@@ -6,6 +6,7 @@ from publishing.admin import (
     PUBLICATION_FIELDS,
     BrowserLimitsMixin,
     LinkedItemsInline,
+    PartsFormSet,
     PublishableAdmin,
 )
 from publishing.imports import WorkflowImportExportMixin
@@ -98,6 +99,7 @@ class SectionForm(forms.ModelForm):
 class SectionInline(BrowserLimitsMixin, admin.StackedInline):
     model = Section
     form = SectionForm
+    formset = PartsFormSet
     extra = 0
     prepopulated_fields = {"slug": ["heading"]}
     ordering = ["position"]

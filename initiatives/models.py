@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from publishing.addresses import page_address
+from publishing.guard import GuardedQuerySet
 from publishing.models import Publishable, PublishableQuerySet
 
 from .formatting import format_figure, format_partial_date
@@ -202,7 +203,7 @@ class Initiative(Sourced):
         return False
 
 
-class SectionQuerySet(models.QuerySet):
+class SectionQuerySet(GuardedQuerySet):
     def with_points(self):
         """Sections with their points, each in the order an initiative's page shows them,
         for prefetching into initiatives. The default orders sort by initiative (and
@@ -246,6 +247,7 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["initiative", "position", "pk"]
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative", "slug"], name="unique_section_slug_per_initiative"
@@ -275,7 +277,7 @@ class Section(models.Model):
     natural_key.dependencies = ["initiatives.initiative"]
 
 
-class PointQuerySet(models.QuerySet):
+class PointQuerySet(GuardedQuerySet):
     def get_by_natural_key(self, initiative_slug, section_slug, position):
         return self.get(
             section__initiative__slug=initiative_slug,
@@ -296,6 +298,7 @@ class Point(models.Model):
 
     class Meta:
         ordering = ["section", "position", "pk"]
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["section", "position"], name="unique_point_position_per_section"

@@ -85,6 +85,9 @@ class Application(Sourced):
         max_length=300, help_text='What the mineral does there: "high-performance magnets…".'
     )
 
+    #: An application is public only while its mineral and its sector are.
+    public_through = ("mineral", "sector")
+
     class Meta(Sourced.Meta):
         ordering = ["mineral__name", "sector__position", "sector__name"]
         constraints = [
@@ -95,19 +98,6 @@ class Application(Sourced):
 
     def __str__(self):
         return f"{self.mineral.name} in {self.sector.name}: {self.use}"
-
-    @classmethod
-    def public_condition(cls, prefix=""):
-        """An application is public only when it and both of its ends are."""
-        return (
-            super().public_condition(prefix)
-            & Mineral.public_condition(f"{prefix}mineral__")
-            & Sector.public_condition(f"{prefix}sector__")
-        )
-
-    @property
-    def is_public(self):
-        return super().is_public and self.mineral.is_public and self.sector.is_public
 
     def get_absolute_url(self):
         return self.mineral.get_absolute_url() + f"#application-{self.slug}"

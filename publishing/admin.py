@@ -17,12 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import CharField, Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
 from . import history, workflow
@@ -192,27 +194,35 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
     # The change form ----------------------------------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """The form shows and saves the item's working copy, inside an edit session."""
+        """The form shows the item's working copy, read in memory with no transaction (a
+        reader never holds a lock another editor waits on); a save runs inside an edit
+        session, which puts the working copy in the rows for the form to write on."""
         try:
             pk = self.model._meta.pk.to_python(unquote(object_id)) if object_id else None
         except ValidationError:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        action = Action.SAVE
-        if request.method == "POST":
-            action = next(
-                (act for name, act in BUTTON_ACTIONS if name in request.POST), Action.SAVE
-            )
+        if request.method not in ("POST", "PUT"):
+            context = {**(extra_context or {}), **self.reading_context(request, pk)}
+            request.reads_working_copy = True
+            return self._changeform_view(request, object_id, form_url, context)
+        action = next((act for name, act in BUTTON_ACTIONS if name in request.POST), Action.SAVE)
         with workflow.edit(self.model, pk, request.user, action) as session:
             request.editorial_session = session
-            if request.method == "POST":
-                request.stale_edit = self.stale_edit(request, session)
+            request.stale_edit = self.stale_edit(request, session)
             context = {**(extra_context or {}), **self.workflow_context(request, session)}
-            response = super().changeform_view(request, object_id, form_url, context)
+            response = self._changeform_view(request, object_id, form_url, context)
             if hasattr(response, "render"):
                 response.render()
         if session.outcome:
             messages.success(request, session.message())
         return response
+
+    def get_object(self, request, object_id, from_field=None):
+        """The change form read outside an edit session shows the item's working copy."""
+        item = super().get_object(request, object_id, from_field)
+        if item is None or not getattr(request, "reads_working_copy", False):
+            return item
+        return history.working_copy(item)
 
     def stale_edit(self, request, session):
         """Whether the item changed after this form was opened (unless the editor chose,
@@ -249,21 +259,43 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         """Inside an edit session the session says what happened, not Django's "changed"."""
-        if getattr(request, "editorial_session", None) and level == messages.SUCCESS:
+        editing = getattr(request, "editorial_session", None) or getattr(
+            request, "list_edit_outcomes", None
+        )
+        if editing and level == messages.SUCCESS:
             return
         super().message_user(request, message, level, *args, **kwargs)
 
     def workflow_context(self, request, session):
-        item = session.item
         posted_token = request.POST.get("_version") if request.method == "POST" else None
-        stale = getattr(request, "stale_edit", None)
+        return self.form_context(
+            request,
+            session.item,
+            token=posted_token or session.token,
+            current_token=session.token,
+            is_live=session.was_live,
+            has_draft=session.draft is not None,
+        )
+
+    def reading_context(self, request, pk):
+        item = self.model._base_manager.filter(pk=pk).first() if pk is not None else None
+        return self.form_context(
+            request,
+            item,
+            token=history.version_token(item),
+            current_token=history.version_token(item),
+            is_live=item is not None and item.is_live,
+            has_draft=item is not None and Draft.filter_item(item).exists(),
+        )
+
+    def form_context(self, request, item, *, token, current_token, is_live, has_draft):
         context = {
-            "version_token": posted_token or session.token,
-            "stale": stale,
-            "current_token": session.token,
+            "version_token": token,
+            "stale": getattr(request, "stale_edit", None),
+            "current_token": current_token,
             "can_publish": self.has_publish_permission(request),
-            "is_live": session.was_live,
-            "has_draft": session.draft is not None,
+            "is_live": is_live,
+            "has_draft": has_draft,
         }
         if item is not None:
             context.update(
@@ -274,7 +306,57 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
             )
         return context
 
+    # Every other save (the change list's list_editable, an action) -----------------
+
+    def save_model(self, request, obj, form, change):
+        """A save outside the change form's edit session (the change list's editable
+        columns) goes through an edit session of its own: the change applies to the working
+        copy, is checked against the version the list showed, and is recorded."""
+        if getattr(request, "editorial_session", None) is not None:
+            return super().save_model(request, obj, form, change)
+        with workflow.edit(self.model, obj.pk, request.user) as session:
+            session.check(request.POST.get(f"_version-{obj.pk}"))
+            working = session.item
+            for name in form.changed_data:
+                setattr(working, name, form.cleaned_data[name])
+            working.full_clean(validate_unique=False, validate_constraints=False)
+            working.save()
+            session.saved(working)
+        request.list_edit_outcomes = [*getattr(request, "list_edit_outcomes", []), session]
+        obj.refresh_from_db()
+
+    def changelist_view(self, request, extra_context=None):
+        """The change list; its editable columns save through the workflow (see
+        :meth:`save_model`), and a refusal leaves every row as it was, with the reason."""
+        try:
+            response = super().changelist_view(request, extra_context)
+        except (StaleEdit, PermissionDenied, ValidationError) as refusal:
+            reason = " ".join(getattr(refusal, "messages", [str(refusal)]))
+            self.message_user(request, f"Nothing was saved. {reason}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        for session in getattr(request, "list_edit_outcomes", []):
+            if session.outcome not in (None, "unchanged"):
+                messages.success(request, session.message())
+        return response
+
     # Deleting ------------------------------------------------------------------
+
+    def get_deleted_objects(self, objs, request):
+        """What a deletion takes with it, and what stops it: protected links, and the items
+        that link to it (see :func:`publishing.workflow.delete`)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            protected += [
+                f"{type(holder)._meta.verbose_name.capitalize()}: {holder}"
+                for holder in workflow.linking_items(obj)
+            ]
+        return deleted, counts, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """The confirmation page reads only: Django's holds a transaction around it."""
+        if request.method == "POST":
+            return super().delete_view(request, object_id, extra_context)
+        return self._delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
         workflow.delete(obj, request.user)
@@ -315,6 +397,7 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": f"History: {item}",
             "opts": self.model._meta,
+            "module_name": capfirst(self.model._meta.verbose_name_plural),
             "object": item,
             "changes": changes,
             "can_revert": self.has_publish_permission(request),
@@ -329,37 +412,63 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
         if not self.has_publish_permission(request):
             raise PermissionDenied("Only a Publisher may revert items.")
         if request.method == "POST":
-            session = workflow.revert(item, change, request.user)
-            messages.success(request, f"“{item}” is back to the version of {when(change.date)}.")
-            if session.outcome == "unchanged":
-                messages.info(request, "That version is the same as the current one.")
-            return HttpResponseRedirect(admin_url(item, "history"))
-        with workflow.working_copy(item):
-            current = history.describe(item)
+            return self.revert_decision(request, item, change)
+        version = history.WorkingCopy(change.revision, self.model, item.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Revert “{item}” to the version of {when(change.date)}?",
+            "title": f"Revert “{item}” to {workflow.version_name(change)}?",
             "opts": self.model._meta,
             "object": item,
             "change": change,
-            "differences": history.compare(current, change.snapshot, skip=history.EDITORIAL_FIELDS),
+            "version_token": history.version_token(item),
+            "differences": history.compare(
+                history.describe(history.working_copy(item)),
+                history.describe(version.item),
+                skip=history.EDITORIAL_FIELDS,
+            ),
+            "missing": version.missing,
+            "cannot_restore": version.cannot_restore,
         }
         return TemplateResponse(request, "admin/publishing/revert.html", context)
+
+    def revert_decision(self, request, item, change):
+        try:
+            session = workflow.revert(item, change, request.user, request.POST.get("_version"))
+        except StaleEdit as stale:
+            messages.error(request, f"{stale} Look at the changes again before reverting.")
+            return HttpResponseRedirect(admin_url(item, "revert", change.pk))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(admin_url(item, "history"))
+        if session.outcome == "unchanged":
+            messages.info(request, f"“{item}” already is {workflow.version_name(change)}.")
+        else:
+            messages.success(request, f"“{item}” is back to {workflow.version_name(change)}.")
+        if session.dropped:
+            messages.warning(
+                request,
+                "Left out, because the items they link to were deleted since: "
+                + "; ".join(str(link) for link in session.dropped)
+                + ".",
+            )
+        return HttpResponseRedirect(admin_url(item, "history"))
 
     def review_view(self, request, object_id):
         """One screen: what changes against the live version, then publish or send back."""
         item = self.get_item(request, object_id)
         if request.method == "POST":
             return self.review_decision(request, item)
+        copy = history.WorkingCopy.of_draft(item)
+        draft = Draft.filter_item(item).first() if copy is not None else None
         live = history.describe(item) if item.is_live else {}
-        with workflow.working_copy(item) as draft:
-            working = history.describe(item)
+        working = history.describe(copy.item) if copy is not None else history.describe(item)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review “{item}”",
             "opts": self.model._meta,
             "object": item,
-            "state": workflow.state_in_words(item),
+            # Who submitted it is said once, below the state.
+            "state": workflow.state_in_words(item, names=False),
             "differences": history.compare(live, working),
             "is_live": item.is_live,
             "draft": draft,
@@ -406,6 +515,13 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
             return HttpResponseRedirect(admin_url(item, "review"))
         if not self.has_publish_permission(request):
             raise PermissionDenied("Only a Publisher may share previews.")
+        if preview_url(item) is None and "revoke" not in request.POST:
+            messages.error(
+                request,
+                f"{capfirst(self.model._meta.verbose_name_plural)} have no page of their own "
+                "on the site, so there is no preview to share.",
+            )
+            return HttpResponseRedirect(admin_url(item, "review"))
         if "revoke" in request.POST:
             ShareLink.filter_item(item).filter(pk=request.POST["revoke"]).delete()
             messages.success(request, "The share link no longer works.")
@@ -429,6 +545,18 @@ class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
                 ),
             )
         return HttpResponseRedirect(admin_url(item, "review"))
+
+
+class PartsFormSet(BaseInlineFormSet):
+    """An item's parts as its working copy holds them: built in memory when the form is
+    read, so a live item's unpublished sections show without touching its rows."""
+
+    def get_queryset(self):
+        parts = getattr(self.instance, "_prefetched_objects_cache", {})
+        accessor = self.fk.remote_field.get_accessor_name()
+        if accessor in parts:
+            return parts[accessor]
+        return super().get_queryset()
 
 
 class LinkedItemsInline(admin.TabularInline):
@@ -463,13 +591,27 @@ def latest_submission(item):
     return latest_of(item, Change.Action.SUBMITTED)
 
 
+#: Changes after which a "send back" comment no longer applies: the item was submitted
+#: again, published, or its changes were discarded or replaced by a revert.
+SETTLING_ACTIONS = (
+    Change.Action.SUBMITTED,
+    Change.Action.PUBLISHED,
+    Change.Action.UNPUBLISHED,
+    Change.Action.DISCARDED,
+    Change.Action.REVERTED,
+)
+
+
 def latest_sent_back(item):
-    """The last "send back" comment, while it is newer than the last submission."""
-    sent_back = latest_of(item, Change.Action.SENT_BACK)
-    submission = latest_submission(item)
-    if sent_back is not None and (submission is None or sent_back.pk > submission.pk):
-        return sent_back
-    return None
+    """The last "send back" comment, while nothing has settled it since (editors saving
+    their changes in answer to it do not)."""
+    latest = (
+        Change.filter_item(item)
+        .filter(action__in=[Change.Action.SENT_BACK, *SETTLING_ACTIONS])
+        .select_related("revision__user")
+        .first()
+    )
+    return latest if latest is not None and latest.action == Change.Action.SENT_BACK else None
 
 
 class EditorialAdminSite(admin.AdminSite):

@@ -8,11 +8,13 @@ class PublishingConfig(AppConfig):
     default = True
 
     def ready(self):
+        from . import guard
         from .cache import connect_signals
-        from .history import register_models
+        from .history import part_relations, publishable_models, register_models
 
         register_models()
         connect_signals()
+        guard.connect(publishable_models(), part_relations)
 
 
 class EditorialAdminConfig(admin_apps.AdminConfig):

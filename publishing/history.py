@@ -7,16 +7,19 @@ labelled values, which is what the history, the review screen, the public change
 log and the API show; :func:`compare` lists what differs between two of them.
 """
 
+from typing import NamedTuple
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, router
 from django.utils import timezone
 from django.utils.encoding import force_str
 from reversion import revisions
 from reversion.models import Revision, Version
 
-from .models import Change, Publishable, when
+from .models import Change, Draft, Publishable, when
 
 #: Fields about publication rather than content: the history shows them, the
 #: public change log does not.
@@ -132,37 +135,198 @@ def reserve_primary_keys(versions):
                 )
 
 
-def restore(revision, item, keep=()):
-    """Make the rows of ``item`` and its parts what ``revision`` holds.
+class MissingLink(NamedTuple):
+    """A link a stored version holds to an item that has since been deleted."""
 
-    Parts are replaced as a whole (the current ones deleted, the stored ones saved
-    with their keys), so reordered points never collide. Links to items deleted
-    since are dropped, and a link field whose item is gone is emptied, so a version
-    can always be put back. ``keep`` names fields of the item that stay as they are.
+    label: str
+    target: str
+    required: bool
+
+    def __str__(self):
+        return f"{self.label}: {self.target} (deleted since)"
+
+
+def settled_queryset(model, objects):
+    """A queryset that holds ``objects`` without asking the database, as a prefetch leaves
+    one behind: ``item.sections.all()`` then gives objects built in memory."""
+    queryset = model._base_manager.filter(pk__in=[obj.pk for obj in objects])
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    return queryset
+
+
+def all_rows(model):
+    return model._base_manager.all()
+
+
+class WorkingCopy:
+    """An item as one of its stored versions holds it: its fields, its parts and its links,
+    built in memory from the version, with no write to its rows and no lock.
+
+    This is how editors' screens read unpublished changes (the change form, the review
+    screen, the API, exports, previews): the live rows stay as the public sees them and
+    other editors never wait on a reader. :meth:`restore` writes it into the rows, for
+    a write that builds on it (an edit session, a revert).
+
+    Links to items deleted since the version was stored are left out (an optional link
+    emptied) and listed in :attr:`missing`; a required one makes the version one that
+    cannot be restored.
     """
-    versions = sorted(revision.version_set.all(), key=lambda version: version.pk)
-    kept = {name: getattr(item, name) for name in keep}
-    for name in part_relations(type(item)):
-        getattr(item, name).all().delete()
-    for version in versions:
-        stored = version._object_version
-        obj = stored.object
-        for field in obj._meta.concrete_fields:
-            if field.is_relation and getattr(obj, field.attname) is not None:
-                target = field.related_model._base_manager.filter(pk=getattr(obj, field.attname))
-                if not target.exists():
+
+    def __init__(self, revision, model, pk):
+        versions = sorted(revision.version_set.all(), key=lambda version: version.pk)
+        stored = [version._object_version for version in versions]
+        self.objects = [entry.object for entry in stored]
+        self.links = {id(entry.object): dict(entry.m2m_data or {}) for entry in stored}
+        self.item = next(
+            obj for obj in self.objects if type(obj) is model and str(obj.pk) == str(pk)
+        )
+        self.missing = []
+        self.drop_missing_links()
+        self.children = {id(obj): self.parts_in_copy(obj) for obj in self.objects}
+        self.attach(self.item, self.item, all_rows)
+
+    @classmethod
+    def of_draft(cls, item):
+        """The working copy of a live item with unpublished changes; None without any."""
+        draft = Draft.filter_item(item).select_related("change__revision").first()
+        if draft is None:
+            return None
+        return cls(draft.change.revision, type(item), item.pk)
+
+    @property
+    def cannot_restore(self):
+        return [link for link in self.missing if link.required]
+
+    def drop_missing_links(self):
+        wanted = {}
+        for obj in self.objects:
+            for field in obj._meta.concrete_fields:
+                if field.is_relation and getattr(obj, field.attname) is not None:
+                    wanted.setdefault(field.related_model, set()).add(getattr(obj, field.attname))
+            for name, pks in self.links[id(obj)].items():
+                wanted.setdefault(obj._meta.get_field(name).related_model, set()).update(pks)
+        ids = {obj.pk for obj in self.objects}
+        existing = {
+            model: set(model._base_manager.filter(pk__in=pks).values_list("pk", flat=True)) | ids
+            for model, pks in wanted.items()
+        }
+        for obj in self.objects:
+            for field in obj._meta.concrete_fields:
+                target = getattr(obj, field.attname) if field.is_relation else None
+                if target is None or target in existing[field.related_model]:
+                    continue
+                name = deleted_name(field.related_model, target)
+                self.missing.append(MissingLink(label_of(field), name, not field.null))
+                if field.null:
                     setattr(obj, field.attname, None)
-        if stored.m2m_data:
-            for name, pks in stored.m2m_data.items():
-                related = obj._meta.get_field(name).related_model
-                stored.m2m_data[name] = list(
-                    related._base_manager.filter(pk__in=pks).values_list("pk", flat=True)
-                )
-        if version.object_id == str(item.pk) and type(obj) is type(item):
-            for name, value in kept.items():
-                setattr(obj, name, value)
-        stored.save()
-    item.refresh_from_db()
+            for name, pks in self.links[id(obj)].items():
+                field = obj._meta.get_field(name)
+                found = existing[field.related_model]
+                self.missing += [
+                    MissingLink(label_of(field), deleted_name(field.related_model, pk), False)
+                    for pk in pks
+                    if pk not in found
+                ]
+                self.links[id(obj)][name] = [pk for pk in pks if pk in found]
+
+    def parts_in_copy(self, obj):
+        """The copy's parts of ``obj``, by relation, in the order pages show them."""
+        parts = {}
+        for name in part_relations(type(obj)):
+            relation = type(obj)._meta.get_field(name)
+            link = relation.remote_field
+            ordering = [
+                field for field in relation.related_model._meta.ordering if field != link.name
+            ]
+            found = [
+                part
+                for part in self.objects
+                if type(part) is relation.related_model and getattr(part, link.attname) == obj.pk
+            ]
+            for part in found:
+                setattr(part, link.name, obj)
+            parts[name] = sorted(
+                found, key=lambda part: tuple(getattr(part, field) for field in ordering)
+            )
+        return parts
+
+    def attach(self, target, source, visible):
+        """Give ``target`` the links and parts that ``source`` (an object of the copy) holds,
+        the linked items as ``visible(model)`` lets its reader see them."""
+        for name, pks in self.links[id(source)].items():
+            related = target._meta.get_field(name).related_model
+            target._prefetched_objects_cache = getattr(target, "_prefetched_objects_cache", {})
+            target._prefetched_objects_cache[name] = visible(related).filter(pk__in=pks)
+        for name, parts in self.children[id(source)].items():
+            relation = type(source)._meta.get_field(name)
+            for part in parts:
+                self.attach(part, part, visible)
+            target._prefetched_objects_cache = getattr(target, "_prefetched_objects_cache", {})
+            target._prefetched_objects_cache[relation.get_accessor_name()] = settled_queryset(
+                relation.related_model, parts
+            )
+
+    def dress(self, instance, visible=all_rows):
+        """Make ``instance`` (the item read from its rows) read as this copy: its fields, and
+        its links and parts as ``visible`` shows them."""
+        for field in instance._meta.concrete_fields:
+            if field.primary_key:
+                continue
+            value = getattr(self.item, field.attname)
+            stale_link = field.is_relation and getattr(instance, field.attname) != value
+            if stale_link and field.is_cached(instance):
+                field.delete_cached_value(instance)
+            setattr(instance, field.attname, value)
+        self.attach(instance, self.item, visible)
+        return instance
+
+    def in_order(self):
+        """The copy's objects, the item first, then its parts level by level."""
+        objects, level = [self.item], [self.item]
+        while level:
+            level = [
+                part for obj in level for parts in self.children[id(obj)].values() for part in parts
+            ]
+            objects.extend(level)
+        return objects
+
+    def restore(self, item, keep=()):
+        """Write the copy into the rows of ``item`` and its parts (inside an edit session).
+
+        Parts are replaced as a whole (the current ones deleted, the copy's saved with their
+        keys), so reordered points never collide. ``keep`` names fields of the item that stay
+        as they are in the rows.
+        """
+        kept = {name: getattr(item, name) for name in keep}
+        for name in part_relations(type(item)):
+            getattr(item, name).all().delete()
+        for name, value in kept.items():
+            setattr(self.item, name, value)
+        for obj in self.in_order():
+            models.Model.save_base(obj, raw=True)
+            for name, pks in self.links[id(obj)].items():
+                # The links the copy shows would read as the rows' own, and set() would
+                # then find nothing to change.
+                obj._prefetched_objects_cache.pop(name, None)
+                getattr(obj, name).set(pks)
+        item.refresh_from_db()
+
+
+def deleted_name(model, pk):
+    """What a deleted item was called, as its history last recorded it."""
+    name = (
+        Change.objects.filter(content_type=content_type_of(model), object_id=str(pk))
+        .values_list("object_repr", flat=True)
+        .first()
+    )
+    return f"“{name}”" if name else f"{model._meta.verbose_name} #{pk}"
+
+
+def working_copy(item, visible=all_rows):
+    """``item`` as its editors see it: dressed with its unpublished changes, if it has any."""
+    copy = WorkingCopy.of_draft(item)
+    return copy.dress(item, visible) if copy is not None else item
 
 
 def version_token(item):
@@ -203,15 +367,21 @@ def who_changed_what(changes):
 # Describing versions in words -------------------------------------------------
 
 
-def display(obj, field):
-    """A field's value as a person reads it."""
+def display(obj, field, public=False):
+    """A field's value as a person reads it (with ``public``, as the public reads it: links
+    to items they cannot see are left out)."""
     shown = getattr(type(obj), "history_display", {}).get(field.name)
     if shown:
         return str(getattr(obj, shown) or "")
     if field.many_to_many:
-        return "; ".join(sorted(str(related) for related in getattr(obj, field.name).all()))
+        linked = getattr(obj, field.name).all()
+        return "; ".join(
+            sorted(str(related) for related in linked if not public or is_visible(related))
+        )
     value = getattr(obj, field.name)
     if value is None or value == "":
+        return ""
+    if field.is_relation and public and not is_visible(value):
         return ""
     if field.choices:
         return str(getattr(obj, f"get_{field.name}_display")())
@@ -220,6 +390,18 @@ def display(obj, field):
     if isinstance(field, models.DateTimeField):
         return when(value)
     return str(value)
+
+
+def is_visible(obj):
+    return not isinstance(obj, Publishable) or obj.is_public
+
+
+def is_link(model, key):
+    """Whether the described field ``key`` of ``model`` is a link to other items."""
+    try:
+        return model._meta.get_field(key).is_relation
+    except FieldDoesNotExist:
+        return "." in key or "[" in key
 
 
 def described_fields(model, parent_link=None):
@@ -233,13 +415,14 @@ def label_of(field):
     return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
 
 
-def describe(item, key_prefix="", label_prefix="", parent_link=None):
-    """The item (and its parts) as ``{key: [label, value]}``, in the order of the form."""
+def describe(item, key_prefix="", label_prefix="", parent_link=None, public=False):
+    """The item (and its parts) as ``{key: [label, value]}``, in the order of the form.
+    With ``public``, links to items the public cannot see now are left out."""
     entries = {}
     for field in described_fields(type(item), parent_link):
         entries[f"{key_prefix}{field.name}"] = [
             f"{label_prefix}{label_of(field)}",
-            display(item, field),
+            display(item, field, public),
         ]
     for name in part_relations(type(item)):
         relation = type(item)._meta.get_field(name)
@@ -262,6 +445,7 @@ def describe(item, key_prefix="", label_prefix="", parent_link=None):
                     label_prefix=f"{label_prefix}{part_model._meta.verbose_name.capitalize()} "
                     f"“{part}”: ",
                     parent_link=relation.remote_field,
+                    public=public,
                 )
             )
     return entries

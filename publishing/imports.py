@@ -48,7 +48,7 @@ from import_export.forms import ImportForm
 from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 
-from . import workflow
+from . import history, workflow
 from .downloads import FORMULA_ESCAPE, FORMULA_STARTS, neutralise_formula
 from .models import Change, Draft, Status
 from .workflow import Action
@@ -273,18 +273,11 @@ class WorkflowResource(ModelResource):
             ).values_list("object_id", flat=True)
         )
 
-    def iter_queryset(self, queryset):
-        """Every item read before any is exported: reading a working copy opens and rolls
-        back a transaction, which a server-side cursor (PostgreSQL's) must not straddle.
-        The admin exports hundreds of items, not millions."""
-        return list(super().iter_queryset(queryset))
-
     def export_resource(self, instance, selected_fields=None, **kwargs):
         """The item's working copy: its unpublished changes, if it has any."""
-        if str(instance.pk) not in self.with_drafts:
-            return super().export_resource(instance, selected_fields, **kwargs)
-        with workflow.working_copy(instance):
-            return super().export_resource(instance, selected_fields, **kwargs)
+        if str(instance.pk) in self.with_drafts:
+            instance = history.working_copy(instance)
+        return super().export_resource(instance, selected_fields, **kwargs)
 
     def export_field(self, field, instance, **kwargs):
         return neutralise_formula(super().export_field(field, instance, **kwargs))

@@ -5,8 +5,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.cache import add_never_cache_headers
 
 from . import preview
+from .history import WorkingCopy
 from .models import Publishable, can_see_unpublished
-from .workflow import working_copy
 
 
 def requested_preview(request):
@@ -27,8 +27,8 @@ def requested_preview(request):
 
 def show_preview(request, item, get_response):
     """Answer the request as the public would see it with ``item`` published as it stands
-    (its unpublished changes included); nothing of the preview is kept or cached."""
-    with preview.previewing(item), working_copy(item):
+    (its unpublished changes included); nothing of the preview is written, kept or cached."""
+    with preview.previewing(item, WorkingCopy.of_draft(item)):
         response = get_response(request)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()

@@ -1,13 +1,16 @@
 """Publication states and windows: the one rule for what the public sees.
 
 An item is public exactly when its ``status`` is published, its ``go_live_at``
-is empty or past and its ``expire_at`` is empty or future. The rule is written
-once, as a query condition (:meth:`Publishable.public_condition`) and beside it
-for an item in hand (:attr:`Publishable.is_public`); pages, feeds, the sitemap,
-search and the API all use :meth:`PublishableQuerySet.published`. The time is
-read at each query, so a window opens or closes at its second with no job to run.
+is empty or past and its ``expire_at`` is empty or future (and, for a kind that
+names them in ``public_through``, the items it links are public too). The rule is
+written once, as a query condition (:meth:`Publishable.public_condition`); an item
+in hand is checked against that same condition (:attr:`Publishable.is_public`, by
+:func:`meets`). Pages, feeds, the sitemap, search and the API all use
+:meth:`PublishableQuerySet.published`. The time is read at each query, so a window
+opens or closes at its second with no job to run.
 """
 
+import operator
 import secrets
 
 from django.conf import settings
@@ -21,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from . import preview
+from .guard import GuardedQuerySet
 
 
 class Status(models.TextChoices):
@@ -43,12 +47,47 @@ def can_publish(user, model):
     )
 
 
+#: The lookups the public rule uses, evaluated on an item in hand by :func:`meets`.
+LOOKUPS = {
+    "exact": operator.eq,
+    "isnull": lambda value, expected: (value is None) == expected,
+    "lte": lambda value, limit: value is not None and value <= limit,
+    "gt": lambda value, limit: value is not None and value > limit,
+}
+
+
+def meets(obj, condition):
+    """Whether ``obj`` meets ``condition``, a ``Q`` of the :data:`LOOKUPS` above, read
+    from the object (and the objects its relations lead to) instead of the database:
+    so a rule written once as a query condition also decides for an item in hand."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(meets(obj, child))
+            continue
+        path, expected = child
+        *names, last = path.split("__")
+        lookup = "exact"
+        if last in LOOKUPS:
+            lookup = last
+        else:
+            names.append(last)
+        value = obj
+        for name in names:
+            value = getattr(value, "pk" if name == "pk" else name)
+            if value is None:
+                break
+        results.append(LOOKUPS[lookup](value, expected))
+    combine = all if condition.connector == Q.AND else any
+    return combine(results) != condition.negated
+
+
 def when(moment):
     """A time as editors read it: 3 March 2026, 14:00 (the site's time zone)."""
     return format_date(timezone.localtime(moment), "j F Y, H:i")
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(GuardedQuerySet):
     def published(self):
         """What the public sees now; the only definition of "published" on the site."""
         return self.filter(self.model.public_condition())
@@ -120,13 +159,25 @@ class Publishable(models.Model):
     #: Reverse relations whose rows are parts of the item (an initiative's sections):
     #: they are versioned, reviewed and reverted with it.
     versioned_parts = ()
+    #: Links to other items that must be public too for this one to be (an application
+    #: is public only while its mineral and its sector are).
+    public_through = ()
 
     class Meta:
         abstract = True
         default_permissions = ("add", "change", "delete", "view", "publish")
+        #: Django's plain base manager would let bulk writes past the guard.
+        base_manager_name = "objects"
 
     def natural_key(self):
         return (self.slug,)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """An item as loaded; the previewed one reads as its working copy (see preview)."""
+        instance = super().from_db(db, field_names, values)
+        preview.dress(instance)
+        return instance
 
     @classmethod
     def public_condition(cls, prefix=""):
@@ -140,19 +191,15 @@ class Publishable(models.Model):
         previewed = preview.previewed_pk(cls)
         if previewed is not None:
             condition |= Q(**{f"{prefix}pk": previewed})
+        for name in cls.public_through:
+            linked = cls._meta.get_field(name).related_model
+            condition &= linked.public_condition(f"{prefix}{name}__")
         return condition
 
     @property
     def is_public(self):
-        """The public rule for this item in hand (see :meth:`public_condition`)."""
-        if preview.previewed_pk(type(self)) == self.pk:
-            return True
-        now = timezone.now()
-        return (
-            self.status == Status.PUBLISHED
-            and (self.go_live_at is None or self.go_live_at <= now)
-            and (self.expire_at is None or self.expire_at > now)
-        )
+        """The public rule for this item in hand: the same condition, read from the item."""
+        return meets(self, self.public_condition())
 
     @property
     def is_live(self):

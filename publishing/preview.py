@@ -1,9 +1,12 @@
 """Previewing one unpublished item as if it were public, for one request.
 
 While a preview is active, the public rule counts the previewed item as public,
-so every page (its own, the lists and the neighbours that link to it) shows it
-exactly as it will look once published. The state lives in a context variable
-that the preview middleware always resets, so it never outlives its request.
+and the item reads as its working copy wherever it is loaded from the database
+(:meth:`Publishable.from_db <publishing.models.Publishable.from_db>` dresses it), so
+every page (its own, the lists and the neighbours that link to it) shows it exactly
+as it will look once published, with nothing written to its rows. The state lives
+in a context variable that the preview middleware always resets, so it never
+outlives its request.
 """
 
 from contextlib import contextmanager
@@ -26,9 +29,21 @@ def previewed_item():
     return current[2] if current is not None else None
 
 
-def activate(item):
-    """Preview ``item`` for the rest of this request (the middleware resets it)."""
-    return _previewed.set((type(item)._meta.concrete_model._meta.label_lower, item.pk, item))
+def dress(instance):
+    """Make ``instance``, just loaded from the database, read as the previewed working copy
+    if it is the previewed item (its links as the public will see them)."""
+    current = _previewed.get()
+    if current is None or current[3] is None or str(instance.pk) != str(current[1]):
+        return
+    if type(instance)._meta.concrete_model._meta.label_lower == current[0]:
+        current[3].dress(instance, visible=lambda model: model.objects.published())
+
+
+def activate(item, copy=None):
+    """Preview ``item`` for the rest of this request (the middleware resets it); ``copy``
+    is its working copy, when it has unpublished changes."""
+    label = type(item)._meta.concrete_model._meta.label_lower
+    return _previewed.set((label, item.pk, item, copy))
 
 
 def deactivate(token=None):
@@ -39,8 +54,8 @@ def deactivate(token=None):
 
 
 @contextmanager
-def previewing(item):
-    token = activate(item)
+def previewing(item, copy=None):
+    token = activate(item, copy)
     try:
         yield
     finally:

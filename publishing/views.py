@@ -29,7 +29,7 @@ class PreviewableMixin:
             item = model._base_manager.filter(slug=slug).first() if slug else None
             if item is None or not can_see_unpublished(self.request.user, model):
                 raise
-            preview.activate(item)
+            preview.activate(item, history.WorkingCopy.of_draft(item))
             return super().get_object(self.get_queryset())
 
 

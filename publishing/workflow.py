@@ -17,20 +17,24 @@ Publisher (the model's ``publish`` permission) publishes, unpublishes, schedules
 or reverts. A ``user`` of None is the system itself (a management command).
 """
 
+import contextlib
 import enum
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from reversion.models import Version
 
-from . import history
+from . import guard, history
 from .models import (
     Change,
     ContentVersion,
     Draft,
     PublicChange,
+    Publishable,
     ShareLink,
     Status,
     can_publish,
@@ -78,7 +82,8 @@ def require_publisher(user, model, doing):
 
 
 class Edit:
-    """One change to one item (or one new item) by one user. See the module docstring."""
+    """One change to one item (or one new item) by one user, in one pass: read the version
+    the change builds on, apply the change, compare, store. See the module docstring."""
 
     def __init__(self, model, pk, user, action=Action.SAVE, *, label=None, comment=""):
         self.model = model
@@ -95,22 +100,39 @@ class Edit:
     # Entering -------------------------------------------------------------
 
     def begin(self):
+        """Read the version the change builds on: the item's working copy (its unpublished
+        changes, if any), put in its rows so the channel's writes build on it."""
+        self.start = transaction.savepoint()
         if self.pk is not None:
             self.item = self.model._base_manager.select_for_update().filter(pk=self.pk).first()
-        self.was_live = self.item is not None and self.item.is_live
-        self.live_before = history.describe(self.item) if self.was_live else None
-        self.token = history.version_token(self.item)
-        self.baseline = (
-            history.snapshot(self.item) if self.item is not None and self.token == "0" else None
-        )
-        self.savepoint = transaction.savepoint()
+        item = self.item
+        self.was_live = item is not None and item.is_live
+        self.token = history.version_token(item)
         self.draft = (
-            Draft.filter_item(self.item).select_related("change").first() if self.item else None
+            Draft.filter_item(item).select_related("change__revision").first() if item else None
         )
-        if self.draft is not None:
-            history.restore(self.draft.change.revision, self.item)
-        self.before = history.describe(self.item) if self.item is not None else {}
-        self.schedule_before = self.schedule(self.item)
+        copy = (
+            history.WorkingCopy(self.draft.change.revision, self.model, item.pk)
+            if self.draft is not None
+            else None
+        )
+        self.before = history.describe(copy.item if copy else item) if item is not None else {}
+        self.public_before = (
+            history.describe(item, public=True) if self.may_go_public(item) else None
+        )
+        if item is not None and self.token == "0":
+            self.record_baseline()
+        self.savepoint = transaction.savepoint()
+        if copy is not None:
+            copy.restore(item)
+        self.schedule_before = self.schedule(item)
+
+    def may_go_public(self, item):
+        """Whether this edit may change what the public sees of ``item`` now (a Publisher's,
+        or the system's, edit of a public item): the change log then needs its before."""
+        if item is None or not item.is_public:
+            return False
+        return self.user is None or can_publish(self.user, self.model)
 
     @staticmethod
     def schedule(item):
@@ -133,114 +155,108 @@ class Edit:
 
     def finish(self):
         if self.saved_item is None:
-            transaction.savepoint_rollback(self.savepoint)
+            transaction.savepoint_rollback(self.start)
             return
         if self.action in NEEDS_PUBLISHER:
             require_publisher(self.user, self.model, f"{self.action.value} items")
         item = self.model._base_manager.get(pk=self.saved_item.pk)
         if self.schedule(item) != self.schedule_before:
             require_publisher(self.user, self.model, "schedule items")
-        if self.keeps_changes_apart:
-            self.keep_apart(item)
+        apart = self.keeps_changes_apart
+        status = Status.PUBLISHED if apart else self.status_after(item)
+        if status == Status.PUBLISHED and not self.was_live:
+            require_publisher(self.user, self.model, "publish items")
+        if apart:
+            if item.status != status:
+                set_state(item, status=status)
         else:
-            self.commit(item)
-
-    def keep_apart(self, item):
-        """Store the working copy as unpublished changes and put the live rows back.
-
-        The working copy stays published: unpublishing is a Publisher's action of its own.
-        """
-        if item.status != Status.PUBLISHED:
-            set_state(item, status=Status.PUBLISHED)
+            set_state(item, status=status, updated=timezone.now())
         after = history.describe(item)
-        versions = history.snapshot(item)
         differences = history.compare(self.before, after)
-        transaction.savepoint_rollback(self.savepoint)
-        if not differences and (self.action == Action.SAVE or self.draft is None):
+        if not differences and self.changes_nothing(apart):
+            transaction.savepoint_rollback(self.start)
             self.outcome = "unchanged"
             self.item = item
             return
-        self.record_baseline()
-        history.reserve_primary_keys(versions)
-        submitted = self.action == Action.SUBMIT
+        versions = history.snapshot(item)
+        if apart:
+            transaction.savepoint_rollback(self.savepoint)
+            history.reserve_primary_keys(versions)
         self.change = history.store(
             item,
             versions,
             user=self.user,
-            action=self.label or (Change.Action.SUBMITTED if submitted else Change.Action.SAVED),
-            status=Status.PUBLISHED,
+            action=self.label or self.recorded_action(status, apart),
+            status=status,
             comment=self.comment,
-            unpublished=True,
+            unpublished=apart,
             snapshot=after,
             changes=differences,
         )
-        draft = self.draft or Draft(content_type=self.change.content_type, object_id=str(item.pk))
-        draft.change = self.change
-        if submitted:
-            draft.in_review = True
-            draft.submitted_by = self.user
-            draft.submitted_at = self.change.date
-        draft.save()
-        self.outcome = "submitted changes" if submitted else "unpublished changes"
-        self.item = item
+        if apart:
+            self.keep_draft()
+        else:
+            if self.draft is not None:
+                self.draft.delete()
+            if status == Status.PUBLISHED:
+                record_public_change(item, self.public_before)
+        self.outcome = self.outcome_of(status, apart)
+        self.item = self.model._base_manager.get(pk=item.pk) if apart else item
 
-    def commit(self, item):
-        """Keep the writes in the rows, in the state the action asks for."""
-        status = {
+    def status_after(self, item):
+        return {
             Action.PUBLISH: Status.PUBLISHED,
             Action.UNPUBLISH: Status.DRAFT,
             Action.SUBMIT: Status.REVIEW,
         }.get(self.action, item.status)
-        if status == Status.PUBLISHED and not self.was_live:
-            require_publisher(self.user, self.model, "publish items")
-        set_state(item, status=status, updated=timezone.now())
-        after = history.describe(item)
-        differences = history.compare(self.before, after)
-        if self.item is not None and not differences and self.draft is None:
-            transaction.savepoint_rollback(self.savepoint)
-            self.outcome = "unchanged"
-            self.item = item
-            return
-        self.record_baseline()
-        action = self.label or {
+
+    def changes_nothing(self, apart):
+        """No field changed, and the action changes no state either (submitting unpublished
+        changes that wait unsubmitted, or publishing them, does)."""
+        if apart:
+            return self.action == Action.SAVE or self.draft is None
+        return self.item is not None and self.draft is None
+
+    def recorded_action(self, status, apart):
+        if apart:
+            return Change.Action.SUBMITTED if self.action == Action.SUBMIT else Change.Action.SAVED
+        return {
             Action.PUBLISH: Change.Action.PUBLISHED,
             Action.UNPUBLISH: Change.Action.UNPUBLISHED,
             Action.SUBMIT: Change.Action.SUBMITTED,
             Action.REVERT: Change.Action.REVERTED,
         }.get(self.action, Change.Action.SAVED if self.item is not None else Change.Action.CREATED)
-        self.change = history.store(
-            item,
-            history.snapshot(item),
-            user=self.user,
-            action=action,
-            status=status,
-            comment=self.comment,
-            snapshot=after,
-            changes=differences,
-        )
-        if self.draft is not None:
-            self.draft.delete()
-        if status == Status.PUBLISHED:
-            record_public_change(item, self.live_before, after)
-        self.outcome = {
+
+    def keep_draft(self):
+        """The working copy waits as unpublished changes (the public keeps the live rows)."""
+        draft = self.draft or Draft(content_type=self.change.content_type, object_id=str(self.pk))
+        draft.change = self.change
+        if self.action == Action.SUBMIT:
+            draft.in_review = True
+            draft.submitted_by = self.user
+            draft.submitted_at = self.change.date
+        draft.save()
+
+    def outcome_of(self, status, apart):
+        if apart:
+            return "submitted changes" if self.action == Action.SUBMIT else "unpublished changes"
+        return {
             Status.PUBLISHED: "published",
             Status.REVIEW: "in review",
             Status.DRAFT: "draft",
         }[status]
-        self.item = item
 
     def record_baseline(self):
         """An item's first recorded change also records how it was before, so it can be
         reverted to the content it had when it was loaded."""
-        if self.baseline:
-            history.store(
-                self.item,
-                self.baseline,
-                user=None,
-                action=Change.Action.BASELINE,
-                status=self.item.status,
-                snapshot=self.live_before or self.before,
-            )
+        history.store(
+            self.item,
+            history.snapshot(self.item),
+            user=None,
+            action=Change.Action.BASELINE,
+            status=self.item.status,
+            snapshot=self.before,
+        )
 
     def message(self):
         """What happened, for the person who made the change."""
@@ -265,34 +281,31 @@ class Edit:
 def edit(model, pk, user, action=Action.SAVE, **options):
     """An :class:`Edit` of the item ``pk`` of ``model`` (None for a new item)."""
     session = Edit(model, pk, user, action, **options)
-    with transaction.atomic():
+    with transaction.atomic(), guard.writing(model, pk):
         session.begin()
         yield session
         session.finish()
 
 
-@contextmanager
-def working_copy(item):
-    """The item's rows hold its working copy inside the block; nothing is kept after it."""
-    with transaction.atomic():
-        draft = Draft.filter_item(item).select_related("change").first()
-        if draft is not None:
-            history.restore(draft.change.revision, item)
-        yield draft
-        transaction.set_rollback(True)
-    if draft is not None:
-        item.refresh_from_db()
+def record_public_change(item, public_before):
+    """Add to the public change log what the public sees change, dated when they see it.
 
-
-def record_public_change(item, before, after):
-    """Add to the public change log what the public sees change, dated when they see it."""
+    ``public_before`` is the item as the public saw it before the change (None: they did
+    not see it). Entries dated after now were never seen (a scheduled item corrected
+    before it went live, or whose go-live moved): they are replaced by one entry from
+    what the public saw to what they will see. Links to items the public cannot see are
+    left out, and only a figure's own values are shown, never a linked item's name.
+    """
     now = timezone.now()
     date = max(now, item.go_live_at) if item.go_live_at else now
-    if before is None:
+    entries = PublicChange.filter_item(item)
+    entries.filter(date__gt=now).delete()
+    after = history.describe(item, public=True)
+    if public_before is None:
         kind, differences = PublicChange.Kind.ADDED, []
     else:
         kind = PublicChange.Kind.CHANGED
-        differences = history.compare(before, after, skip=history.EDITORIAL_FIELDS)
+        differences = history.compare(public_before, after, skip=history.EDITORIAL_FIELDS)
         if not differences:
             return None
     shows_values = getattr(type(item), "change_log_values", False)
@@ -304,7 +317,9 @@ def record_public_change(item, before, after):
         date=date,
         fields=[difference["label"] for difference in differences],
         values=[
-            {key: difference[key] for key in ("label", "old", "new")} for difference in differences
+            {key: difference[key] for key in ("label", "old", "new")}
+            for difference in differences
+            if not history.is_link(type(item), difference["field"])
         ]
         if shows_values
         else [],
@@ -315,6 +330,7 @@ def record_public_change(item, before, after):
 
 
 def copy_versions(change):
+    """The versions of an earlier change, to record a decision about that same content."""
     return [
         Version(
             content_type_id=version.content_type_id,
@@ -328,103 +344,177 @@ def copy_versions(change):
     ]
 
 
-@transaction.atomic
 def refuse_if_stale(item, token):
     """Refuse a decision taken on a screen that showed an older version of ``item``."""
     if token is not None and str(token) != history.version_token(item):
         raise StaleEdit(item, history.changes_since(item, token))
 
 
+@contextmanager
+def deciding(item):
+    """A decision about ``item`` other than a save (send back, discard, delete): its row
+    is locked first, as an edit locks it, so the two never wait on each other crosswise."""
+    with transaction.atomic(), guard.writing(type(item), item.pk):
+        type(item)._base_manager.select_for_update().filter(pk=item.pk).first()
+        yield
+
+
 def send_back(item, user, comment, token=None):
     """A Publisher returns what awaits review to its editors, with a comment."""
     require_publisher(user, type(item), "send items back")
-    refuse_if_stale(item, token)
-    draft = Draft.filter_item(item).select_related("change").first()
-    if draft is not None and draft.in_review:
-        change = history.store(
+    with deciding(item):
+        refuse_if_stale(item, token)
+        draft = Draft.filter_item(item).select_related("change").first()
+        if draft is not None and draft.in_review:
+            change = history.store(
+                item,
+                copy_versions(draft.change),
+                user=user,
+                action=Change.Action.SENT_BACK,
+                status=item.status,
+                comment=comment,
+                unpublished=True,
+                snapshot=draft.change.snapshot,
+            )
+            draft.change = change
+            draft.in_review = False
+            draft.save()
+            return change
+        if item.status != Status.REVIEW:
+            raise ValidationError(f"“{item}” is not awaiting review.")
+        before = history.describe(item)
+        set_state(item, status=Status.DRAFT)
+        after = history.describe(item)
+        return history.store(
             item,
-            copy_versions(draft.change),
+            history.snapshot(item),
             user=user,
             action=Change.Action.SENT_BACK,
-            status=item.status,
+            status=Status.DRAFT,
             comment=comment,
-            unpublished=True,
-            snapshot=draft.change.snapshot,
+            snapshot=after,
+            changes=history.compare(before, after),
         )
-        draft.change = change
-        draft.in_review = False
-        draft.save()
-        return change
-    if item.status != Status.REVIEW:
-        raise ValidationError(f"“{item}” is not awaiting review.")
-    set_state(item, status=Status.DRAFT)
-    return history.store(
-        item,
-        history.snapshot(item),
-        user=user,
-        action=Change.Action.SENT_BACK,
-        status=Status.DRAFT,
-        comment=comment,
-        snapshot=history.describe(item),
-        changes=history.compare({"status": ["Status", "In review"]}, history.describe(item)),
-    )
 
 
-@transaction.atomic
 def discard(item, user, token=None):
     """Drop a live item's unpublished changes (they stay in its history, where only a
     Publisher can revert to them: so only a Publisher may drop them)."""
     require_publisher(user, type(item), "discard unpublished changes")
-    refuse_if_stale(item, token)
-    draft = Draft.filter_item(item).select_related("change").first()
-    if draft is None:
-        raise ValidationError(f"“{item}” has no unpublished changes.")
-    live = history.describe(item)
-    change = history.store(
-        item,
-        history.snapshot(item),
-        user=user,
-        action=Change.Action.DISCARDED,
-        status=item.status,
-        snapshot=live,
-        changes=history.compare(draft.change.snapshot, live),
-    )
-    draft.delete()
-    return change
+    with deciding(item):
+        refuse_if_stale(item, token)
+        draft = Draft.filter_item(item).select_related("change").first()
+        if draft is None:
+            raise ValidationError(f"“{item}” has no unpublished changes.")
+        live = history.describe(item)
+        change = history.store(
+            item,
+            history.snapshot(item),
+            user=user,
+            action=Change.Action.DISCARDED,
+            status=item.status,
+            snapshot=live,
+            changes=history.compare(draft.change.snapshot, live),
+        )
+        draft.delete()
+        return change
 
 
-def revert(item, change, user):
-    """Put back the content of an earlier version; the state and schedule stay as they are."""
+def version_name(change):
+    """An earlier version as editors find it in the history: its date and who made it."""
+    who = change.user.get_username() if change.user else "the system"
+    return f"the version of {when(change.date)} by {who}"
+
+
+def revert(item, change, user, token=None):
+    """Put back the content of an earlier version; the state and schedule stay as they are.
+
+    Links to items deleted since are left out (the session's ``dropped`` lists them); a
+    version whose required link is gone cannot be put back, and nothing is changed.
+    """
     if change.content_type != history.content_type_of(item) or change.object_id != str(item.pk):
         raise ValidationError("That version belongs to another item.")
+    require_publisher(user, type(item), "revert items")
+    copy = history.WorkingCopy(change.revision, type(item), item.pk)
+    if copy.cannot_restore:
+        raise ValidationError(
+            f"{version_name(change).capitalize()} cannot be put back: it needs "
+            + "; ".join(str(link) for link in copy.cannot_restore)
+            + ". Nothing was changed."
+        )
     with edit(
-        type(item), item.pk, user, Action.REVERT, comment=f"Reverted to #{change.pk}"
+        type(item), item.pk, user, Action.REVERT, comment=f"Reverted to {version_name(change)}"
     ) as session:
-        history.restore(change.revision, session.item, keep=history.EDITORIAL_FIELDS)
+        session.check(token)
+        copy.restore(session.item, keep=history.EDITORIAL_FIELDS)
         session.saved(session.item)
-    session.change.reverted_to = change
-    session.change.save(update_fields=["reverted_to"])
+    if session.change is not None:
+        session.change.reverted_to = change
+        session.change.save(update_fields=["reverted_to"])
+    session.dropped = copy.missing
     return session
 
 
-@transaction.atomic
 def delete(item, user):
-    """Delete an item, keeping its last version in the history."""
-    if user is not None and not user.has_perm(
-        f"{item._meta.app_label}.delete_{item._meta.model_name}"
-    ):
-        raise PermissionDenied("You may not delete this item.")
-    history.store(
-        item,
-        history.snapshot(item),
-        user=user,
-        action=Change.Action.DELETED,
-        status=item.status,
-        snapshot=history.describe(item),
-    )
-    Draft.filter_item(item).delete()
-    ShareLink.filter_item(item).delete()
-    item.delete()
+    """Delete an item, keeping its last version in the history.
+
+    What the deletion takes with it (an item's parts, a mineral's applications) is found
+    as the database will find it; each item among them gets a "Deleted" version of its
+    own, and the user needs the right to delete each. Items that still link to it (a
+    source cited by a figure) stop the deletion, as a protected link does, naming them.
+    """
+    require_permission(user, item, "delete", "You may not delete “{item}”.")
+    holders = linking_items(item)
+    collector = Collector(using=router.db_for_write(type(item)))
+    try:
+        collector.collect([item])
+    except (ProtectedError, RestrictedError) as error:
+        raise ProtectedError(f"“{item}” is still in use.", [*error.args[1], *holders]) from error
+    if holders:
+        raise ProtectedError(f"“{item}” is still linked from other items.", holders)
+    taken = [
+        obj
+        for objects in collector.data.values()
+        for obj in objects
+        if isinstance(obj, Publishable) and obj != item
+    ]
+    for obj in taken:
+        require_permission(
+            user, obj, "delete", f"You may not delete “{{item}}”, which goes with “{item}”."
+        )
+    with deciding(item), contextlib.ExitStack() as scopes:
+        for obj in taken:
+            scopes.enter_context(guard.writing(type(obj), obj.pk))
+        for obj in [*taken, item]:
+            history.store(
+                obj,
+                history.snapshot(obj),
+                user=user,
+                action=Change.Action.DELETED,
+                status=obj.status,
+                snapshot=history.describe(obj),
+            )
+            Draft.filter_item(obj).delete()
+            ShareLink.filter_item(obj).delete()
+        item.delete()
+
+
+def require_permission(user, item, action, message):
+    opts = item._meta
+    if user is not None and not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        raise PermissionDenied(message.format(item=item))
+
+
+def linking_items(item):
+    """Other items that link to ``item`` through a many-to-many field of theirs."""
+    holders = []
+    for model in history.publishable_models():
+        for field in model._meta.many_to_many:
+            if isinstance(item, field.related_model):
+                holders += model._base_manager.filter(**{field.name: item}).exclude(
+                    pk=item.pk if model is type(item) else None
+                )
+    return holders
 
 
 def state_in_words(item, names=True):

@@ -9,11 +9,13 @@ def remove_all_content():
     transaction: tests elsewhere start from the empty database they expect."""
     from initiatives.models import Figure, Initiative
     from publishing.history import publishable_models
+    from tests.factories import arranged
 
-    Figure.objects.update(part_of=None)
-    Initiative.objects.update(parent=None)
-    for model in reversed(publishable_models()):
-        model._base_manager.all().delete()
+    with arranged():
+        Figure.objects.update(part_of=None)
+        Initiative.objects.update(parent=None)
+        for model in reversed(publishable_models()):
+            model._base_manager.all().delete()
 
 
 @pytest.fixture

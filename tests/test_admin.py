@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from initiatives.models import Figure, Milestone, Sector
+from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,8 @@ def test_a_day_precision_milestone_without_a_day_is_a_form_error(admin_client, c
 
 
 def test_publish_action_publishes_drafts(admin_client, content):
-    Sector.objects.filter(slug="space").update(status="draft")
+    with arranged():
+        Sector.objects.filter(slug="space").update(status="draft")
     space = Sector.objects.get(slug="space")
     response = admin_client.post(
         admin_url(Sector, "changelist"),

@@ -19,6 +19,7 @@ from publishing import workflow
 from publishing.models import Change, Draft, PublicChange
 from publishing.roles import EDITOR, PUBLISHER
 from publishing.workflow import Action
+from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,8 @@ def editor(django_user_model):
 
 def edit_space_directly():
     """An edit no one recorded (as a shell or an old admin would leave it)."""
-    Sector.objects.filter(slug="space").update(summary=EDITED_SUMMARY)
+    with arranged():
+        Sector.objects.filter(slug="space").update(summary=EDITED_SUMMARY)
 
 
 def change_through_the_workflow(model, slug, user, action=Action.SAVE, **fields):
@@ -223,7 +225,8 @@ def test_a_reload_overwrites_nothing_if_the_content_changed_while_it_asked(conte
     edit_space_directly()
 
     def answer_while_someone_edits(question):
-        Sector.objects.filter(slug="energy").update(summary="Edited meanwhile.")
+        with arranged():
+            Sector.objects.filter(slug="energy").update(summary="Edited meanwhile.")
         return "yes"
 
     monkeypatch.setattr("builtins.input", answer_while_someone_edits)
@@ -236,7 +239,8 @@ def test_a_reload_overwrites_nothing_if_the_content_changed_while_it_asked(conte
 
 
 def test_items_only_in_the_database_are_left_alone(content):
-    Sector.objects.create(slug="oceans", name="Oceans", summary="Added by an editor.")
+    with arranged():
+        Sector.objects.create(slug="oceans", name="Oceans", summary="Added by an editor.")
     edit_space_directly()
 
     printed = load_content("--reload", "--force")
@@ -246,7 +250,8 @@ def test_items_only_in_the_database_are_left_alone(content):
 
 
 def test_a_reload_adds_items_missing_from_the_database(content):
-    Milestone.objects.filter(slug="india-joins-msp").delete()
+    with arranged():
+        Milestone.objects.filter(slug="india-joins-msp").delete()
 
     printed = load_content("--reload", "--force")
 

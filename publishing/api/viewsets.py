@@ -156,15 +156,17 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             f"{model._meta.app_label}.change_{model._meta.model_name}"
         )
 
-    def working_data(self, request):
-        """The item as its editors see it: with its unpublished changes, if any."""
-        instance = self.get_object()
+    def working_data(self, request, instance=None):
+        """The item as its reader sees it (editors: with its unpublished changes, read from
+        the stored version in memory), and the version its editors' ETag carries."""
+        instance = instance if instance is not None else self.get_object()
         if not self.edits(request):
             return instance, self.get_serializer(instance).data, None
-        with workflow.working_copy(instance):
-            working = self.get_object()
-            data = self.get_serializer(working).data
-        return instance, data, history.version_token(instance)
+        user = request.user
+        working = history.working_copy(
+            instance, visible=lambda model: model.objects.visible_to(user)
+        )
+        return working, self.get_serializer(working).data, history.version_token(instance)
 
     def retrieve(self, request, *args, **kwargs):
         _, data, version = self.working_data(request)
@@ -187,8 +189,7 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             workflow.edit(self.queryset.model, None, request.user, action) as session,
         ):
             session.saved(serializer.save())
-        self.kwargs[self.lookup_field] = session.item.slug
-        _, data, _ = self.working_data(request)
+        _, data, _ = self.working_data(request, self.written(session))
         return Response(
             data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(data)
         )
@@ -198,7 +199,7 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         model = self.queryset.model
         instance = self.get_object()
         with workflow_errors(), workflow.edit(model, instance.pk, request.user) as session:
-            working = self.get_object()
+            working = self.get_queryset().get(pk=instance.pk)
             self.check_if_match(request, working, session)
             serializer = self.get_serializer(working, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
@@ -212,8 +213,12 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             answer = status.HTTP_202_ACCEPTED
         else:
             answer = status.HTTP_200_OK
-        _, data, _ = self.working_data(request)
+        _, data, _ = self.working_data(request, self.written(session))
         return Response(data, status=answer)
+
+    def written(self, session):
+        """The item an edit wrote, read again by key (a write may have changed its slug)."""
+        return self.get_queryset().get(pk=session.item.pk)
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -245,12 +250,17 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     def check_if_match(self, request, instance, session):
         """Refuse a write whose ``If-Match`` names another version of the item than the
-        current one (as this user reads it), saying who changed what in between."""
+        current one (as this user reads it: an editor's working copy), saying who changed
+        what in between."""
         header = request.headers.get("If-Match")
         if not header or header.strip() == "*":
             return
-        data = self.get_serializer(instance).data
-        version = history.version_token(instance) if self.edits(request) else None
+        if session is not None:
+            # Inside an edit the rows already hold the working copy.
+            data = self.get_serializer(instance).data
+            version = session.token if self.edits(request) else None
+        else:
+            _, data, version = self.working_data(request, instance)
         current = {
             representation_etag(data, media_type, version)
             for media_type in (JSONRenderer.media_type, getattr(request, "accepted_media_type", ""))

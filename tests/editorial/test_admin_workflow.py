@@ -7,6 +7,7 @@ from initiatives.models import Figure, Initiative, Sector
 from minerals.models import Mineral
 from publishing.models import Change, Draft, PublicChange, Status
 from tests.editorial.conftest import admin_url, open_change_form
+from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,8 @@ def test_publisher_sends_changes_back_with_a_comment(content, editor_client, pub
 
 def test_editor_never_sees_or_uses_publish(content, editor_client):
     space = Sector.objects.get(slug="space")
-    Sector.objects.filter(pk=space.pk).update(status=Status.DRAFT)
+    with arranged():
+        Sector.objects.filter(pk=space.pk).update(status=Status.DRAFT)
     data = open_change_form(editor_client, space)
     page = editor_client.get(admin_url(space, "change")).content.decode()
     assert 'name="_publish"' not in page
@@ -169,7 +171,8 @@ def test_publisher_actions_publish_and_unpublish(content, publisher_client):
 
 def test_editor_submits_drafts_in_bulk(content, editor_client):
     drafts = list(Sector.objects.filter(slug__in=["space", "energy"]))
-    Sector.objects.filter(slug__in=["space", "energy"]).update(status=Status.DRAFT)
+    with arranged():
+        Sector.objects.filter(slug__in=["space", "energy"]).update(status=Status.DRAFT)
     editor_client.post(
         admin_url(Sector, "changelist"),
         {
@@ -218,7 +221,8 @@ def test_dashboard_lists_what_awaits_review_and_what_is_scheduled(
     data["_submit"] = "Submit"
     editor_client.post(admin_url(sector, "change"), data)
     go_live = timezone.now() + datetime.timedelta(days=3)
-    Initiative.objects.filter(slug="icet").update(go_live_at=go_live)
+    with arranged():
+        Initiative.objects.filter(slug="icet").update(go_live_at=go_live)
 
     page = publisher_client.get("/admin/review/").content.decode()
 

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from initiatives.models import Figure, Sector
 from minerals.models import Mineral
 from publishing.models import Change, Draft, Status
-from tests.factories import ApplicationFactory, FigureFactory, SectorFactory
+from tests.factories import ApplicationFactory, FigureFactory, SectorFactory, arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -186,9 +186,10 @@ def test_all_validation_errors_are_reported_at_once(content, publisher_api):
 
 @pytest.mark.parametrize("path", ["/minerals/?sector=defence", "/api/v1/minerals/?sector=defence"])
 def test_a_draft_application_links_no_mineral_to_a_sector(client, content, path):
-    osmium = Mineral.objects.create(
-        slug="osmium", name="Osmium", symbol="Os", group="other", status=Status.PUBLISHED
-    )
+    with arranged():
+        osmium = Mineral.objects.create(
+            slug="osmium", name="Osmium", symbol="Os", group="other", status=Status.PUBLISHED
+        )
     ApplicationFactory(
         mineral=osmium, sector=Sector.objects.get(slug="defence"), status=Status.DRAFT
     )

@@ -7,6 +7,7 @@ from initiatives.models import Figure, Sector
 from minerals.models import Mineral
 from publishing.models import PublicChange, Status
 from tests.editorial.conftest import admin_url, open_change_form
+from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,8 @@ def test_the_change_log_never_shows_drafts_comments_or_names(
     publisher_client.post(
         admin_url(space, "review"), {"_send_back": "1", "comment": "A private review comment."}
     )
-    Mineral.objects.create(slug="osmium", name="Osmium", symbol="Os", group="other")
+    with arranged():
+        Mineral.objects.create(slug="osmium", name="Osmium", symbol="Os", group="other")
 
     pages = [Client().get(path).content.decode() for path in ("/changes/", "/changes/feed/")]
 
@@ -76,14 +78,16 @@ def test_an_item_page_shows_when_its_content_last_changed(content, publisher_cli
 def test_an_unpublished_item_takes_its_entries_with_it(content, publisher_client):
     space = Sector.objects.get(slug="space")
     publish_change(publisher_client, space, summary="Orbits.")
-    Sector.objects.filter(pk=space.pk).update(status=Status.DRAFT)
+    with arranged():
+        Sector.objects.filter(pk=space.pk).update(status=Status.DRAFT)
 
     assert "/sectors/space/" not in Client().get("/changes/").content.decode()
     assert Client().get("/changes/sector/space/").status_code == 404
 
 
 def test_newly_published_item_is_listed_as_added(content, publisher_client):
-    Sector.objects.filter(slug="space").update(status=Status.DRAFT)
+    with arranged():
+        Sector.objects.filter(slug="space").update(status=Status.DRAFT)
     space = Sector.objects.get(slug="space")
     publish_change(publisher_client, space)
 

@@ -16,6 +16,7 @@ from initiatives.models import Figure, Milestone
 from minerals.models import Application, Mineral
 from publishing.models import Change, Draft, Status
 from tests.editorial.conftest import admin_url, open_change_form
+from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -393,7 +394,8 @@ FORMULAE = {
 
 
 def test_an_export_neutralises_cells_a_spreadsheet_would_run_as_formulae(editor_client, content):
-    Figure.objects.filter(slug="china-share-of-ree-production").update(**FORMULAE)
+    with arranged():
+        Figure.objects.filter(slug="china-share-of-ree-production").update(**FORMULAE)
 
     rows = {row["slug"]: row for row in csv_rows(export(editor_client, Figure, "csv"))}
     workbook = openpyxl.load_workbook(io.BytesIO(export(editor_client, Figure, "xlsx")))
@@ -407,7 +409,8 @@ def test_an_export_neutralises_cells_a_spreadsheet_would_run_as_formulae(editor_
 
 
 def test_a_neutralised_export_imports_back_to_the_original_text(editor_client, content):
-    Figure.objects.filter(slug="china-share-of-ree-production").update(**FORMULAE)
+    with arranged():
+        Figure.objects.filter(slug="china-share-of-ree-production").update(**FORMULAE)
     exported = export(editor_client, Figure, "csv")
 
     response = preview(editor_client, Figure, exported, "figures.csv", "csv")

@@ -12,20 +12,23 @@ from minerals.models import Mineral
 from publishing.models import ShareLink, Status
 from publishing.preview import preview_url
 from tests.editorial.conftest import admin_url, open_change_form
+from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def draft_mineral(content):
-    return Mineral.objects.create(
-        slug="osmium",
-        name="Osmium",
-        symbol="Os",
-        group=Mineral.Group.OTHER,
-        summary="The densest element.",
-        status=Status.DRAFT,
-    )
+    with arranged():
+        created = Mineral.objects.create(
+            slug="osmium",
+            name="Osmium",
+            symbol="Os",
+            group=Mineral.Group.OTHER,
+            summary="The densest element.",
+            status=Status.DRAFT,
+        )
+    return created
 
 
 @pytest.mark.parametrize(
@@ -41,7 +44,8 @@ def test_staff_preview_at_the_public_address_and_the_public_gets_404(
 ):
     if state.get("go_live_at") == "future":
         state["go_live_at"] = timezone.now() + datetime.timedelta(days=2)
-    Mineral.objects.filter(pk=draft_mineral.pk).update(**state)
+    with arranged():
+        Mineral.objects.filter(pk=draft_mineral.pk).update(**state)
 
     assert Client().get("/minerals/osmium/").status_code == 404
     response = editor_client.get("/minerals/osmium/")
@@ -69,9 +73,10 @@ def test_preview_shows_unpublished_changes_of_a_live_item(content, editor_client
 
 
 def test_preview_of_an_item_without_a_page_shows_it_where_it_appears(content, editor_client):
-    figure = Figure.objects.create(
-        slug="draft-figure", label="A draft figure", value=5, unit="count", status=Status.DRAFT
-    )
+    with arranged():
+        figure = Figure.objects.create(
+            slug="draft-figure", label="A draft figure", value=5, unit="count", status=Status.DRAFT
+        )
 
     response = editor_client.get(preview_url(figure))
 

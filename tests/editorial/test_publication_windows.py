@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from minerals.models import Mineral
 from publishing.models import Status
+from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +43,10 @@ def shown_in(client, place):
 
 @pytest.fixture
 def scheduled_scandium(content):
-    Mineral.objects.filter(slug="scandium").update(
-        status=Status.PUBLISHED, go_live_at=GO_LIVE, expire_at=EXPIRE, updated=NOW
-    )
+    with arranged():
+        Mineral.objects.filter(slug="scandium").update(
+            status=Status.PUBLISHED, go_live_at=GO_LIVE, expire_at=EXPIRE, updated=NOW
+        )
 
 
 @pytest.mark.parametrize("place", PLACES)

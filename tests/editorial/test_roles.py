@@ -12,6 +12,7 @@ from publishing.history import part_relations, publishable_models
 from publishing.models import Status
 from publishing.roles import EDITOR, PUBLISHER
 from tests.editorial.conftest import admin_url, open_change_form
+from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,8 @@ def test_each_role_has_exactly_its_permissions(role, item_actions):
 
 
 def test_staff_status_alone_shows_no_drafts(content, django_user_model):
-    Mineral.objects.filter(slug="scandium").update(status=Status.DRAFT)
+    with arranged():
+        Mineral.objects.filter(slug="scandium").update(status=Status.DRAFT)
     staff = django_user_model.objects.create_user("staff-only", is_staff=True)
     browser = Client()
     browser.force_login(staff)

@@ -80,6 +80,7 @@ from rest_framework.views import APIView
 
 from publishing import preview
 from tests.conftest import CONTENT_FIXTURES, remove_all_content
+from tests.factories import arranged
 
 # What is left out, and why ------------------------------------------------------------
 
@@ -701,14 +702,15 @@ def content_once(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
-        draft = Mineral.objects.create(
-            slug="osmium",
-            name="Osmium",
-            symbol="Os",
-            group=Mineral.Group.OTHER,
-            summary="The densest element.",
-            status=Status.DRAFT,
-        )
+        with arranged():
+            draft = Mineral.objects.create(
+                slug="osmium",
+                name="Osmium",
+                symbol="Os",
+                group=Mineral.Group.OTHER,
+                summary="The densest element.",
+                status=Status.DRAFT,
+            )
         now = timezone.now()
         ShareLink.objects.create(item=draft, expires_at=now + datetime.timedelta(days=1))
         # A change to the first mineral, whose page (found by linked_paths) then links

@@ -29,6 +29,7 @@ from publishing.models import ContentVersion
 from publishing.roles import EDITOR, PUBLISHER
 from tests.conftest import CONTENT_FIXTURES
 from tests.editorial.conftest import member_of
+from tests.factories import arranged
 
 from .servers import DatabaseBeingPrepared, answers_of, free_port
 
@@ -43,23 +44,28 @@ def content_once(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
         yield
-        Figure.objects.update(part_of=None)
-        Initiative.objects.update(parent=None)
-        for model in (
-            Application,
-            Mineral,
-            Milestone,
-            Figure,
-            Point,
-            Section,
-            Initiative,
-            Organization,
-            Country,
-            Sector,
-            Source,
-            ContentVersion,
-        ):
-            model.objects.all().delete()
+        with arranged():
+            remove_content()
+
+
+def remove_content():
+    Figure.objects.update(part_of=None)
+    Initiative.objects.update(parent=None)
+    for model in (
+        Application,
+        Mineral,
+        Milestone,
+        Figure,
+        Point,
+        Section,
+        Initiative,
+        Organization,
+        Country,
+        Sector,
+        Source,
+        ContentVersion,
+    ):
+        model.objects.all().delete()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from minerals.models import Mineral
 from publishing.models import Status
+from tests.factories import arranged
 
 from .conftest import cache_status, text
 
@@ -45,7 +46,8 @@ def scheduled_scandium(content, moments):
     scandium = Mineral.objects.get(slug="scandium")
     scandium.status = Status.PUBLISHED
     scandium.go_live_at, scandium.expire_at = go_live, expire
-    scandium.save()
+    with arranged():
+        scandium.save()
 
 
 @pytest.mark.parametrize("path", PLACES)

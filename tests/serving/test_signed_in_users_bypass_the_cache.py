@@ -5,6 +5,7 @@ import pytest
 
 from minerals.models import Mineral
 from publishing.models import Status
+from tests.factories import arranged
 
 from .conftest import cache_status, signed_in, text, token_client
 
@@ -24,9 +25,10 @@ def someone(db, django_user_model):
 @pytest.fixture
 def draft_mineral(content):
     """A draft only editors see in the API list."""
-    Mineral.objects.create(
-        slug="osmium", name="Osmium", symbol="Os", group="other", status=Status.DRAFT
-    )
+    with arranged():
+        Mineral.objects.create(
+            slug="osmium", name="Osmium", symbol="Os", group="other", status=Status.DRAFT
+        )
 
 
 @pytest.mark.parametrize("path", PAGES)

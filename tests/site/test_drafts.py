@@ -10,6 +10,7 @@ from tests.factories import (
     MilestoneFactory,
     MineralFactory,
     SectorFactory,
+    arranged,
 )
 
 DRAFT = Publishable.Status.DRAFT
@@ -70,12 +71,14 @@ def test_published_items_never_link_to_a_draft_neighbour(client, content, drafts
     from minerals.models import Mineral
 
     trust = Initiative.objects.get(slug="trust")
-    trust.sectors.add(drafts["sector"])
-    drafts["mineral"].initiatives.add(trust)
+    with arranged():
+        trust.sectors.add(drafts["sector"])
+        drafts["mineral"].initiatives.add(trust)
     ApplicationFactory(mineral=drafts["mineral"], sector=Sector.objects.get(slug="defence"))
     child = Initiative.objects.get(slug="strategic-mineral-recovery-initiative")
     child.parent = drafts["initiative"]
-    child.save()
+    with arranged():
+        child.save()
     lithium = Mineral.objects.get(slug="lithium")
     ApplicationFactory(mineral=lithium, sector=drafts["sector"], use=f"{SECRET} use")
     for path in (
@@ -93,6 +96,7 @@ def test_published_items_never_link_to_a_draft_neighbour(client, content, drafts
 def test_publishing_a_draft_makes_it_appear(client, drafts):
     mineral = drafts["mineral"]
     mineral.status = Publishable.Status.PUBLISHED
-    mineral.save()
+    with arranged():
+        mineral.save()
     assert client.get("/minerals/draft-mineral/").status_code == 200
     assert SECRET in client.get("/minerals/").content.decode()

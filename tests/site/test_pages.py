@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import arranged
+
 from .conftest import parse, text_of
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +207,8 @@ def test_feed_is_atom_with_the_most_recently_updated_item_first(client, content)
 
     lithium = Mineral.objects.get(slug="lithium")
     lithium.summary = "Corrected summary."
-    lithium.save()
+    with arranged():
+        lithium.save()
     response = client.get("/feed/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")

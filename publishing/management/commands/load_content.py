@@ -95,6 +95,11 @@ class Reload:
         with transaction.atomic():
             before_items = content_items()
             before = {key: history.describe(item) for key, item in before_items.items()}
+            seen = {
+                key: history.describe(item, public=True)
+                for key, item in before_items.items()
+                if keep and item.is_public
+            }
             recorded = keys_with(Change)
             baselines = {
                 key: history.snapshot(item)
@@ -128,10 +133,11 @@ class Reload:
                     before[key],
                     differences,
                     baselines.get(key),
+                    seen.get(key),
                 )
         return self
 
-    def record(self, old, item, before, differences, baseline):
+    def record(self, old, item, before, differences, baseline, seen):
         """History for one overwritten item: its version before (if it had no history) and
         the reloaded one; and the public change log, if the public sees the change."""
         if baseline is not None:
@@ -155,7 +161,7 @@ class Reload:
             changes=differences,
         )
         if item.is_live:
-            record_public_change(item, before if old.is_live else None, after)
+            record_public_change(item, seen)
 
     def outcome(self):
         return (

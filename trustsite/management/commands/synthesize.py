@@ -6,7 +6,9 @@ applications) with the same links among its own items, so pages grow the way
 they would with real content. Every synthetic item is marked: its slug starts
 with ``synthetic-``, its name or title says "(synthetic N)", and its summary says
 it is test content. It goes into the database only, never into the fixtures;
-``--remove`` takes it out again.
+``--remove`` takes it out again. Like fixtures, it is loaded past the editorial
+workflow (nothing of it is an edit to record): it is the one command besides
+``loaddata`` that writes content that way.
 """
 
 import itertools
@@ -26,6 +28,7 @@ from initiatives.models import (
     Source,
 )
 from minerals.models import Application, Mineral
+from publishing.guard import loading
 from publishing.models import ContentVersion, refresh_statistics
 
 PREFIX = "synthetic-"
@@ -133,7 +136,7 @@ class Command(BaseCommand):
             )
         first = self.next_copy_number()
         codes = country_codes(taken)
-        with transaction.atomic():
+        with transaction.atomic(), loading():
             for number in range(first, first + factor):
                 self.add_copy(Copier(number, codes), seed)
             ContentVersion.bump()
@@ -212,7 +215,7 @@ class Command(BaseCommand):
                 Point.objects.bulk_create(points)
 
     def remove(self):
-        with transaction.atomic():
+        with transaction.atomic(), loading():
             Figure.objects.filter(slug__startswith=PREFIX).update(part_of=None)
             Initiative.objects.filter(slug__startswith=PREFIX).update(parent=None)
             counts = {}
