@@ -35,6 +35,7 @@ class FigureResource(WorkflowResource):
             "sources",
             "status",
             "unpublished_changes",
+            "version",
         )
 
 
@@ -62,4 +63,5 @@ class MilestoneResource(WorkflowResource):
             "sources",
             "status",
             "unpublished_changes",
+            "version",
         )

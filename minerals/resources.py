@@ -30,6 +30,7 @@ class MineralResource(WorkflowResource):
             "sources",
             "status",
             "unpublished_changes",
+            "version",
         )
 
 
@@ -39,4 +40,13 @@ class ApplicationResource(WorkflowResource):
     class Meta(WorkflowResource.Meta):
         model = Application
         name = "Applications"
-        fields = ("slug", "mineral", "sector", "use", "sources", "status", "unpublished_changes")
+        fields = (
+            "slug",
+            "mineral",
+            "sector",
+            "use",
+            "sources",
+            "status",
+            "unpublished_changes",
+            "version",
+        )

@@ -72,7 +72,18 @@ class BrowserLimitsMixin:
         return formfield
 
 
-class PublishableAdmin(BrowserLimitsMixin, admin.ModelAdmin):
+class PickerHelpMixin:
+    """A two-pane picker (``filter_horizontal``) says how it works itself: Django's "Hold down
+    Control…" help is for a plain multiple select and misleads beside it."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.filter_horizontal:
+            formfield.help_text = db_field.help_text
+        return formfield
+
+
+class PublishableAdmin(BrowserLimitsMixin, PickerHelpMixin, admin.ModelAdmin):
     """What every editable public item shares: the workflow, its history, its review."""
 
     list_filter = ["status"]

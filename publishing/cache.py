@@ -24,6 +24,7 @@ from django.db import connections, router
 from django.db.models import Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_cache_key, learn_cache_key
@@ -105,8 +106,9 @@ def content_state():
         with _schedule_lock:
             _schedule = schedule
     last_modified = max(changed_at, schedule.last or EPOCH, STARTED)
+    # The moment to the microsecond: two moments within one second are two states.
     return ContentState(
-        key=f"{number}.{int(schedule.last.timestamp()) if schedule.last else 0}",
+        key=f"{number}.{schedule.last.isoformat() if schedule.last else 0}",
         last_modified=last_modified,
     )
 
@@ -260,3 +262,18 @@ def streamed_etag(request, state, *parts):
         "\n".join([state.key, request.get_full_path(), who, *parts]).encode()
     ).hexdigest()[:32]
     return f'"{digest}"'
+
+
+class HeadAsGetConditionalMiddleware(ConditionalGetMiddleware):
+    """Django's validators and 304s, for ``HEAD`` as for ``GET``: HTTP says a ``HEAD`` carries
+    the header fields its ``GET`` would. Django skips ``HEAD`` because a server sends it no
+    body, but the view renders the whole answer for it, so the ETag is the ``GET``'s."""
+
+    def process_response(self, request, response):
+        if request.method != "HEAD":
+            return super().process_response(request, response)
+        request.method = "GET"
+        try:
+            return super().process_response(request, response)
+        finally:
+            request.method = "HEAD"

@@ -32,6 +32,11 @@ def publishable_models():
     return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
+def content_count():
+    """How many content items the database holds."""
+    return sum(model._base_manager.count() for model in publishable_models())
+
+
 def register_models():
     """Put every publishable model and its parts under django-reversion (once, at start-up)."""
 

@@ -17,6 +17,10 @@ The file format, shared by every resource:
   separated by semicolons (``ai; semiconductors``); an empty cell removes them all.
 * ``status`` is exported but never imported, and the publication times are neither:
   publishing is a Publisher's decision, taken in the admin.
+* ``version`` is the version of the item the export showed. A row whose item changed
+  since is refused, naming who changed what, rather than silently undoing that change;
+  so is a row whose item changed between the preview and its confirmation (the preview
+  remembers the version of each item it showed).
 * Yes/no columns take ``1``/``0``, ``true``/``false`` or ``yes``/``no``.
 
 Exports show what an editor sees in the change form: a live item's unpublished
@@ -29,9 +33,11 @@ This module knows no content app; each app declares its resources in its own
 ``resources.py``.
 """
 
+import json
 from collections import OrderedDict
 
 from diff_match_patch import diff_match_patch
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
@@ -44,14 +50,14 @@ from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from import_export import fields, widgets
 from import_export.admin import ImportExportMixin
-from import_export.forms import ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 
 from . import history, workflow
 from .downloads import FORMULA_ESCAPE, FORMULA_STARTS, neutralise_formula
 from .models import Change, Draft, Status
-from .workflow import Action
+from .workflow import Action, StaleEdit
 
 #: Publication is a Publisher's decision: these fields are exported, never imported.
 NEVER_IMPORTED = ("status", "go_live_at", "expire_at")
@@ -218,6 +224,7 @@ class WorkflowResource(ModelResource):
     """
 
     unpublished_changes = fields.Field(column_name="unpublished_changes", readonly=True)
+    version = fields.Field(column_name="version", readonly=True)
 
     class Meta:
         import_id_fields = ["slug"]
@@ -225,10 +232,12 @@ class WorkflowResource(ModelResource):
         use_transactions = True
         report_skipped = True
 
-    def __init__(self, **kwargs):
+    def __init__(self, seen_versions=None, **kwargs):
         super().__init__(**kwargs)
         self.session = None
         self.with_drafts = set()
+        #: The version of each item (by slug) when the preview showed it.
+        self.seen_versions = dict(seen_versions or {})
 
     @classmethod
     def get_diff_class(cls):
@@ -285,6 +294,12 @@ class WorkflowResource(ModelResource):
     def dehydrate_unpublished_changes(self, item):
         return "yes" if str(item.pk) in self.with_drafts else ""
 
+    def dehydrate_version(self, item):
+        """The version the export shows (the admin's list annotates it; see
+        :meth:`publishing.admin.PublishableAdmin.get_queryset`)."""
+        latest = getattr(item, "latest_change", None)
+        return str(latest) if latest is not None else history.version_token(item)
+
     # Import -------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
@@ -303,6 +318,7 @@ class WorkflowResource(ModelResource):
         left_aside = [header for header in dataset.headers or [] if header not in imported]
         result.exported_only_columns = [name for name in left_aside if name in exported_only]
         result.unknown_columns = [name for name in left_aside if name and name not in exported_only]
+        result.seen_versions = self.seen_versions
 
     def import_row(self, row, instance_loader, **kwargs):
         """One row, as one edit of one item by the importing user."""
@@ -322,11 +338,16 @@ class WorkflowResource(ModelResource):
                 label=Change.Action.IMPORTED,
             ) as session:
                 self.session = session
+                self.check_version(session, row)
                 row_result = super().import_row(row, instance_loader, **kwargs)
                 if not row_result.is_valid():
                     raise RowRefused(row_result)
         except RowRefused as refused:
             row_result = refused.row_result
+        except StaleEdit as stale:
+            row_result = self.refused_row(
+                f"{stale} Export the items again and make your changes on that file."
+            )
         except (PermissionDenied, ValidationError) as error:
             row_result = self.refused_row(*getattr(error, "messages", [str(error)]))
         finally:
@@ -337,6 +358,16 @@ class WorkflowResource(ModelResource):
                 row_result.import_type = RowResult.IMPORT_TYPE_SKIP
         self.describe_row(row_result, row, kwargs.get("row_number"))
         return row_result
+
+    def check_version(self, session, row):
+        """Refuse the row if its item changed since the file's export (its ``version``) or
+        since the preview showed it; remember the version this run saw."""
+        if session.item is None:
+            return
+        slug = session.item.slug
+        session.check(cell_text(row.get("version")) or None)
+        session.check(self.seen_versions.get(slug))
+        self.seen_versions[slug] = session.token
 
     def readable_row(self, row):
         """The cells as they were before export escaped them, and the slugs without the
@@ -497,6 +528,21 @@ class WorkflowImportForm(ImportForm):
             self.add_error("import_file", "This file has a header row but no rows to import.")
 
 
+class WorkflowConfirmImportForm(ConfirmImportForm):
+    """The confirmation, with the version of each item the preview showed."""
+
+    seen_versions = forms.CharField(widget=forms.HiddenInput(), required=False)
+
+    def clean_seen_versions(self):
+        try:
+            versions = json.loads(self.cleaned_data["seen_versions"] or "{}")
+        except ValueError:
+            versions = None
+        if not isinstance(versions, dict):
+            raise forms.ValidationError("The preview's versions are unreadable: upload again.")
+        return {str(slug): str(token) for slug, token in versions.items()}
+
+
 class WorkflowImportExportMixin(ImportExportMixin):
     """Import and export for a publishable model's admin, through the editorial workflow.
 
@@ -507,6 +553,7 @@ class WorkflowImportExportMixin(ImportExportMixin):
     """
 
     import_form_class = WorkflowImportForm
+    confirm_form_class = WorkflowConfirmImportForm
     import_template_name = "admin/import_export/workflow_import.html"
 
     def has_import_permission(self, request):
@@ -528,7 +575,19 @@ class WorkflowImportExportMixin(ImportExportMixin):
             context.pop("confirm_form", None)
         elif "confirm_form" not in context:
             context["confirm_form"] = self.create_confirm_form(request, import_form=context["form"])
+        if "confirm_form" in context:
+            context["confirm_form"].initial["seen_versions"] = json.dumps(
+                getattr(result, "seen_versions", {})
+            )
         return response
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        """The confirmation's resource checks each item against the preview's versions."""
+        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        form = kwargs.get("form")
+        if isinstance(form, WorkflowConfirmImportForm) and form.is_valid():
+            resource_kwargs["seen_versions"] = form.cleaned_data["seen_versions"]
+        return resource_kwargs
 
     def process_import(self, request, **kwargs):
         """The confirmed import. A preview confirmed a second time (from the browser's
@@ -594,6 +653,8 @@ class WorkflowImportExportMixin(ImportExportMixin):
                     "rows": ", ".join(str(row.number) for row in summary["rejected_rows"]),
                 },
             )
+            for row in summary["rejected_rows"]:
+                messages.warning(request, f"Row {row.number}: {' '.join(row.reasons)}")
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)

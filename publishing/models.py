@@ -82,6 +82,17 @@ def meets(obj, condition):
     return combine(results) != condition.negated
 
 
+def normalise_line_endings(sender, instance, **kwargs):
+    """Line breaks stored as ``\n`` whatever sent them: browsers post ``\r\n``, imports and
+    scripts ``\n``. One rule for every text field of every channel, so an unchanged text
+    never reads as a change (connected to every content model at start-up)."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(instance, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def when(moment):
     """A time as editors read it: 3 March 2026, 14:00 (the site's time zone)."""
     return format_date(timezone.localtime(moment), "j F Y, H:i")

@@ -115,8 +115,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "trustsite.outage.DatabaseOutageMiddleware",  # Database unreachable: a 503 with Retry-After.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Validators for every answer, and 304s, cached answers included.
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Validators for every answer, and 304s, cached answers included (HEAD as GET).
+    "publishing.cache.HeadAsGetConditionalMiddleware",
     # Above GZip, so a compressed answer is cached compressed.
     "publishing.cache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -159,6 +159,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite serving several processes of editors and readers at once: a write takes the
+    # database's write lock when its transaction begins (IMMEDIATE), so two writers queue
+    # instead of one failing halfway with "database is locked"; a writer waits up to
+    # `timeout` seconds for the lock; readers read the last commit while a writer writes
+    # (WAL); and every commit reaches the disk before it is acknowledged (synchronous FULL:
+    # an editor's saved work survives a power cut).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 if os.environ.get("REDIS_URL"):
     # Shared by every process: the page cache and the API's throttling counts.

@@ -14,7 +14,7 @@ can say what changed in between.
 import hashlib
 import json
 
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -48,7 +48,9 @@ class PreconditionFailed(APIException):
 
 
 class ConditionalGetMixin:
-    """For API views: validators on successful reads; the body varies by format and user."""
+    """For API views: the ETag of a successful read is its data's (see the module docstring);
+    Django's ConditionalGetMiddleware answers 304 from it, as for every other answer. The
+    body varies by format and user."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -63,5 +65,4 @@ class ConditionalGetMixin:
                 response.data, media_type, getattr(response, "item_version", None)
             )
             response["ETag"] = etag
-            return get_conditional_response(request._request, etag=etag, response=response)
         return response

@@ -1,5 +1,7 @@
 """Editors and Publishers, as the roles' data migration makes them, and the admin forms they use."""
 
+import re
+
 import pytest
 from django import forms
 from django.contrib.auth.models import Group
@@ -95,3 +97,24 @@ def open_change_form(client, item):
     response = client.get(admin_url(item, "change"))
     assert response.status_code == 200
     return change_form_data(response)
+
+
+def changelist_form_data(response):
+    """What the change list's form would post back unchanged: its editable columns, and the
+    version of each row the list showed."""
+    formset = response.context["cl"].formset
+    data = field_data(formset.management_form)
+    for form in formset.forms:
+        data.update(field_data(form))
+    page = response.content.decode()
+    data.update(re.findall(r'name="(_version-\d+)" value="(\d+)"', page))
+    data["_save"] = "Save"
+    return data
+
+
+def row_prefix(response, item):
+    """The form prefix of ``item``'s row in the change list's editable columns."""
+    for form in response.context["cl"].formset.forms:
+        if form.instance.pk == item.pk:
+            return form.prefix
+    raise AssertionError(f"{item} is not on this page of the list")

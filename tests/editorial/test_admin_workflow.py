@@ -3,10 +3,15 @@
 import pytest
 from django.test import Client
 
-from initiatives.models import Figure, Initiative, Sector
+from initiatives.models import Country, Figure, Initiative, Sector
 from minerals.models import Mineral
 from publishing.models import Change, Draft, PublicChange, Status
-from tests.editorial.conftest import admin_url, open_change_form
+from tests.editorial.conftest import (
+    admin_url,
+    changelist_form_data,
+    open_change_form,
+    row_prefix,
+)
 from tests.factories import arranged
 
 pytestmark = pytest.mark.django_db
@@ -289,3 +294,108 @@ def test_a_decision_on_a_review_screen_older_than_the_draft_is_refused(
     assert draft.in_review
     assert "edith" in response.content.decode()
     assert "Look at the changes again" in response.content.decode()
+
+
+def test_an_editors_change_in_the_list_waits_for_review_like_one_in_the_form(
+    content, editor_client
+):
+    space = Sector.objects.get(slug="space")
+    live_position = space.position
+    listed = editor_client.get(admin_url(Sector, "changelist"))
+    data = changelist_form_data(listed)
+    data[f"{row_prefix(listed, space)}-position"] = "99"
+
+    response = editor_client.post(admin_url(Sector, "changelist"), data)
+
+    assert response.status_code == 302
+    space.refresh_from_db()
+    assert space.position == live_position, "an Editor's change reached the public"
+    change = Change.filter_item(space).first()
+    assert change.user.username == "edith" and change.unpublished
+    assert [entry["label"] for entry in change.changes] == ["Position"]
+    assert Draft.filter_item(space).exists()
+
+
+def test_a_change_in_the_list_joins_the_unpublished_changes_a_publish_then_keeps(
+    content, editor_client, publisher_client
+):
+    space = Sector.objects.get(slug="space")
+    data = open_change_form(editor_client, space)
+    data["summary"] = "Orbits, launchers and satellites."
+    editor_client.post(admin_url(space, "change"), data)
+    listed = editor_client.get(admin_url(Sector, "changelist"))
+    data = changelist_form_data(listed)
+    data[f"{row_prefix(listed, space)}-position"] = "99"
+    editor_client.post(admin_url(Sector, "changelist"), data)
+
+    review = publisher_client.get(admin_url(space, "review"))
+    publisher_client.post(
+        admin_url(space, "review"), {"_publish": "1", "_version": review.context["version_token"]}
+    )
+
+    space.refresh_from_db()
+    assert (space.summary, space.position) == ("Orbits, launchers and satellites.", 99)
+
+
+def test_a_change_in_the_list_to_a_row_changed_since_the_list_was_loaded_is_refused(
+    content, editor_client, second_editor
+):
+    space = Sector.objects.get(slug="space")
+    listed = editor_client.get(admin_url(Sector, "changelist"))
+    data = changelist_form_data(listed)
+    data[f"{row_prefix(listed, space)}-position"] = "99"
+    other = Client()
+    other.force_login(second_editor)
+    changed = open_change_form(other, space)
+    changed["summary"] = "Eddie's summary."
+    other.post(admin_url(space, "change"), changed)
+
+    response = editor_client.post(admin_url(Sector, "changelist"), data, follow=True)
+
+    page = response.content.decode()
+    assert "Nothing was saved" in page and "eddie" in page
+    assert Change.filter_item(space).first().user.username == "eddie"
+
+
+def test_share_links_are_offered_only_for_items_with_a_page(content, publisher_client):
+    india = Country.objects.get(slug="india")
+
+    review = publisher_client.get(admin_url(india, "review")).content.decode()
+    response = publisher_client.post(admin_url(india, "share"), {"days": "7"}, follow=True)
+
+    assert "Make a share link" not in review
+    assert response.status_code == 200
+    assert "no page of their own" in response.content.decode()
+
+
+def test_the_sent_back_note_goes_once_a_publisher_publishes(
+    content, editor_client, publisher_client
+):
+    space = Sector.objects.get(slug="space")
+    data = open_change_form(editor_client, space)
+    data["summary"] = "Orbits."
+    data["_submit"] = "Submit"
+    editor_client.post(admin_url(space, "change"), data)
+    publisher_client.post(
+        admin_url(space, "review"), {"_send_back": "1", "comment": "Say more about launchers."}
+    )
+    assert "Sent back by" in editor_client.get(admin_url(space, "change")).content.decode()
+
+    publisher_client.post(admin_url(space, "review"), {"_publish": "1"})
+
+    assert "Sent back by" not in editor_client.get(admin_url(space, "change")).content.decode()
+    assert "Sent back by" not in publisher_client.get(admin_url(space, "review")).content.decode()
+
+
+def test_the_review_screen_says_once_who_submitted_the_changes(
+    content, editor_client, publisher_client
+):
+    space = Sector.objects.get(slug="space")
+    data = open_change_form(editor_client, space)
+    data["summary"] = "Orbits."
+    data["_submit"] = "Submit"
+    editor_client.post(admin_url(space, "change"), data)
+
+    page = publisher_client.get(admin_url(space, "review")).content.decode()
+
+    assert page.lower().count("submitted by edith") == 1

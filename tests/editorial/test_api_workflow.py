@@ -4,8 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from initiatives.models import Figure, Sector
-from minerals.models import Mineral
+from initiatives.models import Figure, Milestone, Sector
+from minerals.models import Application, Mineral
 from publishing.models import Change, Draft, Status
 from tests.factories import ApplicationFactory, FigureFactory, SectorFactory, arranged
 
@@ -199,3 +199,42 @@ def test_a_draft_application_links_no_mineral_to_a_sector(client, content, path)
     assert response.status_code == 200
     assert "osmium" not in response.content.decode().lower()
     assert "neodymium" in response.content.decode().lower()
+
+
+def test_a_write_that_changes_the_slug_answers_with_the_item_at_its_new_address(
+    content, publisher_api
+):
+    response = publisher_api.patch("/api/v1/sectors/space/", {"slug": "outer-space"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["slug"] == "outer-space"
+    assert response.json()["url"].endswith("/api/v1/sectors/outer-space/")
+    assert APIClient().get("/api/v1/sectors/outer-space/").status_code == 200
+
+
+def test_deleting_with_the_etag_of_the_working_copy_read_succeeds(
+    content, editor_api, publisher_api
+):
+    editor_api.patch("/api/v1/milestones/icet-launched/", {"title": "iCET began"})
+    read = publisher_api.get("/api/v1/milestones/icet-launched/")
+    assert read.json()["title"] == "iCET began"
+
+    response = publisher_api.delete("/api/v1/milestones/icet-launched/", HTTP_IF_MATCH=read["ETag"])
+
+    assert response.status_code == 204, response.content
+    assert not Milestone.objects.filter(slug="icet-launched").exists()
+    assert Change.objects.filter(action=Change.Action.DELETED, object_repr__contains="iCET")
+
+
+def test_deleting_an_item_deletes_and_records_the_items_that_go_with_it(content, publisher_api):
+    scandium = Mineral.objects.get(slug="scandium")
+    applications = list(scandium.applications.all())
+    assert applications
+
+    response = publisher_api.delete("/api/v1/minerals/scandium/")
+
+    assert response.status_code == 204, response.content
+    for application in applications:
+        deleted = Change.filter_item(application).get(action=Change.Action.DELETED)
+        assert deleted.user.username == "paula"
+    assert not Application.objects.filter(pk__in=[a.pk for a in applications]).exists()

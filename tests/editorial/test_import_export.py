@@ -470,3 +470,73 @@ def test_the_changelist_still_runs_its_workflow_actions(editor_client, content):
     assert response.status_code == 200
     hafnium.refresh_from_db()
     assert hafnium.status == Status.REVIEW
+
+
+def edit_in_the_form(client, item, **fields):
+    data = open_change_form(client, item)
+    data.update(fields)
+    response = client.post(admin_url(item, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def test_a_file_exported_before_another_editors_change_does_not_undo_it(
+    editor_client, second_editor, content
+):
+    exported = csv_rows(export(editor_client, Mineral, "csv"))
+    other = Client()
+    other.force_login(second_editor)
+    edit_in_the_form(other, Mineral.objects.get(slug="lithium"), summary="Eddie's lithium.")
+    for row in exported:
+        if row["slug"] == "lithium":
+            row["body"] = "Edith's body, written on the old export."
+
+    response = preview(editor_client, Mineral, csv_bytes(list(exported[0]), exported))
+
+    rejected = response.context["import_summary"]["rejected_rows"]
+    assert [row.number for row in rejected] == [
+        next(number for number, row in enumerate(exported, start=2) if row["slug"] == "lithium")
+    ]
+    assert "eddie" in " ".join(rejected[0].reasons) and "Summary" in " ".join(rejected[0].reasons)
+    assert "confirm_form" not in response.context, "nothing else in the file changes anything"
+    working = Draft.filter_item(Mineral.objects.get(slug="lithium")).get().change.snapshot
+    assert working["summary"][1] == "Eddie's lithium."
+
+
+def test_a_change_made_between_the_preview_and_its_confirmation_is_not_overwritten(
+    editor_client, second_editor, content
+):
+    lithium = Mineral.objects.get(slug="lithium")
+    upload = csv_bytes(
+        ["slug", "summary"], [{"slug": "lithium", "summary": "Edith's imported summary."}]
+    )
+    response = preview(editor_client, Mineral, upload)
+    assert response.context["import_summary"]["waiting"] == 1
+    other = Client()
+    other.force_login(second_editor)
+    edit_in_the_form(other, lithium, body="Eddie's body, saved meanwhile.")
+
+    confirmed = confirm(editor_client, Mineral, response)
+
+    working = Draft.filter_item(lithium).get().change.snapshot
+    assert working["body"][1] == "Eddie's body, saved meanwhile."
+    assert working["summary"][1] != "Edith's imported summary."
+    assert any("eddie" in message for message in messages_of(confirmed))
+
+
+def test_importing_an_unchanged_export_of_text_typed_in_the_admin_changes_nothing(
+    publisher_client, content
+):
+    lithium = Mineral.objects.get(slug="lithium")
+    data = open_change_form(publisher_client, lithium)
+    data["body"] = "First paragraph.\r\n\r\nSecond paragraph, typed in a browser."
+    data["_publish"] = "Publish"
+    publisher_client.post(admin_url(lithium, "change"), data)
+    lithium.refresh_from_db()
+    assert lithium.body == "First paragraph.\n\nSecond paragraph, typed in a browser."
+    exported = export(publisher_client, Mineral, "csv")
+
+    response = preview(publisher_client, Mineral, exported)
+
+    summary = response.context["import_summary"]
+    assert summary["unchanged"] == Mineral.objects.count()
+    assert summary["changed"] == summary["waiting"] == 0

@@ -69,3 +69,14 @@ def test_a_conditional_request_answered_from_the_cache_gets_304(settled, reader)
     assert reader.get("/minerals/")["X-Page-Cache"] == "hit"
 
     assert reader.get("/minerals/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize("path", [*PAGES, *API])
+def test_a_head_request_carries_the_validators_its_get_would(settled, reader, path):
+    got = reader.get(path)
+    head = reader.head(path)
+
+    assert head.status_code == 200
+    assert head["ETag"] == got["ETag"]
+    assert head.get("Last-Modified") == got.get("Last-Modified")
+    assert reader.head(path, HTTP_IF_NONE_MATCH=got["ETag"]).status_code == 304

@@ -74,3 +74,24 @@ def test_an_expiring_item_leaves_at_its_second_through_the_cache(
         assert shown(reader, path) == (True, "hit")
     with time_machine.travel(expire, tick=False):
         assert shown(reader, path) == (False, "miss"), "served as cached before its expiry"
+
+
+def test_two_scheduled_moments_within_one_second_are_two_states(reader, content):
+    """One item goes live and another expires in the same second: each shows at its own
+    moment, not when the second ends."""
+    second = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    goes_live = second + datetime.timedelta(milliseconds=200)
+    expires = second + datetime.timedelta(milliseconds=600)
+    with arranged():
+        Mineral.objects.filter(slug="scandium").update(go_live_at=goes_live)
+        Mineral.objects.filter(slug="gallium").update(expire_at=expires)
+
+    with time_machine.travel(second + datetime.timedelta(milliseconds=400), tick=False):
+        page = text(reader.get("/minerals/"))
+        assert "/minerals/scandium/" in page and "/minerals/gallium/" in page
+        assert cache_status(reader.get("/minerals/")) == "hit"
+    with time_machine.travel(second + datetime.timedelta(milliseconds=800), tick=False):
+        answer = reader.get("/minerals/")
+
+    assert "/minerals/gallium/" not in text(answer), "an expired item was served from the cache"
+    assert cache_status(answer) == "miss"

@@ -37,10 +37,6 @@ def content_items():
     }
 
 
-def content_count():
-    return sum(model._base_manager.count() for model in history.publishable_models())
-
-
 def name_of(item):
     return f"{type(item)._meta.verbose_name.capitalize()} “{item}” ({item.slug})"
 
@@ -208,7 +204,7 @@ class Command(BaseCommand):
         if reload:
             self.reload(labels, force)
             return
-        count = content_count()
+        count = history.content_count()
         if count:
             self.stdout.write(
                 f"The database already holds content ({items(count)}), so nothing was loaded "
@@ -220,7 +216,7 @@ class Command(BaseCommand):
         call_command("loaddata", *labels, verbosity=0)
         refresh_statistics()
         self.stdout.write(
-            f"Loaded the source content into the empty database: {items(content_count())} "
+            f"Loaded the source content into the empty database: {items(history.content_count())} "
             f"(fixtures: {', '.join(labels)})."
         )
 

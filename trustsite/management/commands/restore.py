@@ -29,7 +29,7 @@ from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from publishing import cache
-from publishing.history import publishable_models
+from publishing.history import content_count
 from publishing.models import ContentVersion
 
 from .backup import (
@@ -48,19 +48,16 @@ from .backup import (
 TABLE_ENTRY = re.compile(r"^\d+; \d+ \d+ TABLE \S+ (\S+)")
 
 
+def unless_absent(read):
+    """``read()``, or None when the restored database has no such table (yet)."""
+    try:
+        return read()
+    except DatabaseError:
+        return None
+
+
 def content_version():
-    """The content version's number now; None if the database has no such table yet."""
-    try:
-        return cache.content_version()[0]
-    except DatabaseError:
-        return None
-
-
-def content_count():
-    try:
-        return sum(model._base_manager.count() for model in publishable_models())
-    except DatabaseError:
-        return None
+    return unless_absent(lambda: cache.content_version()[0])
 
 
 def unapplied_migrations(connection):
@@ -105,7 +102,7 @@ class Command(BaseCommand):
         connection.close()
         version = self.bump_content_version(before)
         details = []
-        count = content_count()
+        count = unless_absent(content_count)
         if count is not None:
             details.append(f"{count} content items")
         if version is not None:
