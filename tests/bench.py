@@ -1,7 +1,9 @@
-"""Throughput and latency of the site as `make serve` runs it, at 1x and 100x content.
+"""Throughput and latency of the site as `make serve` runs it, at 1x and 100x content,
+and whether it keeps every editor's write while editors and the public use it at once.
 
 Run with ``make bench`` (or ``python -m tests.bench``; ``--help`` lists the options,
-``make bench BENCH_ARGS="--duration 3 --no-soak"`` passes them through make).
+``make bench BENCH_ARGS="--duration 3 --no-soak"`` passes them through make;
+``make bench BENCH_ARGS="--editors-only"`` runs the editors' load alone, without wrk).
 
 What it measures. Each run starts gunicorn exactly as ``make serve`` does (the
 production settings over plain HTTP on loopback, ``trustsite/gunicorn.conf.py``,
@@ -21,7 +23,25 @@ The runs:
   request renders;
 * ``soak``: the warm cache at 100x, ``--soak-connections`` connections for
   ``--soak-seconds`` cycling through every endpoint. It must end with no errors and
-  no answer of 400 or more; otherwise the benchmark exits 1.
+  no answer of 400 or more; otherwise the benchmark exits 1;
+* the editors at work (last; ``--editors-only`` alone, ``--no-editors`` skips it), on a
+  fresh database of its own at 1x content, for ``--editors-seconds`` (30): 8 staff
+  readers (users in the Editor group) read working copies of 8 items with unpublished
+  changes, in turn the API detail with their token, the admin change form, the review
+  screen and the ``?preview=`` page with their session cookie, each answer checked to
+  show the unpublished changes; 2 writers on 4 other items, an Editor (202: unpublished
+  changes) and a Publisher (200: published), each write a fresh API read and a ``PATCH``
+  of the summary with its ETag in ``If-Match``; and 4 anonymous readers of pages and
+  the API, with the page cache on (the production default: each write empties it).
+  The clients are Python threads, one request at a time each, no pause. Target: no
+  answer of 5xx (or none at all), nothing else a role must not get (a 412 is a writer's
+  expected answer to a stale read, not an error), and every accepted write in its
+  item's history (read through the API after the load, found by the mark it wrote,
+  once, by its author), with no lost update (each recorded change of the summary is
+  written over the one recorded before it, and the item reads as the last) and no
+  history entry on the items only read. Otherwise the benchmark exits 1.
+  Users and tokens are made with ``manage.py shell``; every change to content goes
+  through the site over HTTP (the admin's sign-in form, the API), as an editor's would.
 
 100x content is the seed plus ``manage.py synthesize --factor 100``.
 
@@ -55,9 +75,12 @@ and ``results.md``, beside gunicorn's access and error logs of each run.
 
 import argparse
 import http.client
+import itertools
 import json
+import math
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
@@ -72,9 +95,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 
@@ -148,7 +172,7 @@ request = function()
   return wrk.format("GET", paths[next_path])
 end
 """
-ACCESS_LINE = re.compile(r'"(?:GET|HEAD) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3}) ')
+ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3}) ')
 
 
 # The machine ------------------------------------------------------------------------
@@ -183,10 +207,9 @@ def machine(database):
         "python": platform.python_version(),
         "django": metadata.version("Django"),
         "gunicorn": metadata.version("gunicorn"),
-        "wrk": command_output("wrk", "--version").split(" [")[0],
         "database": database.description(),
         "load average at start (1, 5, 15 min)": load_average(),
-    }
+    } | ({"wrk": command_output("wrk", "--version").split(" [")[0]} if shutil.which("wrk") else {})
 
 
 # The throwaway database -------------------------------------------------------------
@@ -289,6 +312,20 @@ def manage(env, log, *command):
     return time.monotonic() - start
 
 
+def manage_output(env, log, *command):
+    """Run a manage.py command; return what it printed. Only its errors go to ``log``: what
+    it prints may be credentials (the benchmark's accounts' tokens)."""
+    log.write(f"\n$ manage.py {command[0]} ...\n")
+    done = subprocess.run(
+        [PYTHON, "manage.py", *command], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    log.write(done.stderr)
+    log.flush()
+    if done.returncode:
+        raise RuntimeError(f"manage.py {command[0]} failed: see {log.name}")
+    return done.stdout
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -384,13 +421,17 @@ def worker_restarts(server):
 
 
 def answers(server):
-    """``{path: {status: count}}`` of every answer in the access log (warm-up included)."""
+    """``{path: {status: count}}`` of every answer in the access log (warm-up included);
+    a write's path is preceded by its method."""
     found = defaultdict(Counter)
     with server.access_log.open() as log:
         for line in log:
             match = ACCESS_LINE.search(line)
             if match:
-                found[match["path"]][match["status"]] += 1
+                what = match["path"]
+                if match["method"] not in ("GET", "HEAD"):
+                    what = f"{match['method']} {what}"
+                found[what][match["status"]] += 1
     return {path: dict(statuses) for path, statuses in found.items()}
 
 
@@ -529,6 +570,608 @@ def scaling(results):
     return table
 
 
+# The editors at work ------------------------------------------------------------------
+
+EDITORS_SECONDS = 30
+STAFF_READERS = 8
+PUBLIC_READERS = 4
+#: The anonymous readers get the production default: the page cache on. Every accepted
+#: write changes the content's state, so it empties the cache for everyone.
+EDITORS_CACHE_SECONDS = WARM_CACHE_SECONDS
+#: A client waits this long for an answer (gunicorn replaces a worker stuck for 30 s).
+EDITORS_TIMEOUT = 60
+#: Each client's loop is bounded in count as well as in time.
+EDITORS_MAX_REQUESTS = 100_000
+#: The items the staff read, as (model label, API resource, slug): each gets unpublished
+#: changes before the load, and each reader goes through them in turn.
+READ_ITEMS = [
+    ("minerals.mineral", "minerals", "neodymium"),
+    ("minerals.mineral", "minerals", "lithium"),
+    ("minerals.mineral", "minerals", "cobalt"),
+    ("minerals.mineral", "minerals", "samarium"),
+    ("initiatives.initiative", "initiatives", "trust"),
+    ("initiatives.initiative", "initiatives", "icet"),
+    ("initiatives.sector", "sectors", "semiconductors"),
+    ("initiatives.sector", "sectors", "defence"),
+]
+#: The items the two writers edit, both of them: a fresh read is sometimes stale by the time
+#: its write arrives, because the other writer wrote the item in between (412).
+WRITE_ITEMS = [
+    ("minerals.mineral", "minerals", "gallium"),
+    ("minerals.mineral", "minerals", "indium"),
+    ("minerals.mineral", "minerals", "silicon"),
+    ("minerals.mineral", "minerals", "nickel"),
+]
+PUBLIC_PATHS = [
+    "/",
+    "/minerals/",
+    "/minerals/gallium/",
+    "/initiatives/trust/",
+    "/sectors/defence/",
+    "/changes/",
+    "/api/v1/minerals/",
+    "/api/v1/minerals/gallium/",
+]
+STAFF_READER = "staff reader"
+EDITOR_WRITER = "writer (Editor)"
+PUBLISHER_WRITER = "writer (Publisher)"
+PUBLIC_READER = "public reader"
+WRITERS = (EDITOR_WRITER, PUBLISHER_WRITER)
+#: The Editor who makes the readers' unpublished changes before the load and reads the
+#: histories after it.
+PREPARER = "bench-preparer"
+#: What a benchmark write adds to a summary, naming the write (the next write replaces it).
+MARK = re.compile(r" \((bench-[\w-]+)\)$")
+
+#: Run with ``manage.py shell -c`` before the server starts: the accounts (staff users in
+#: the roles' groups, each with an API token) and the admin and preview addresses of the
+#: items read. Accounts are not content; every change to content goes through the site,
+#: over HTTP, as an editor's would.
+ACCOUNTS_SCRIPT = """
+import json, os
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+spec = json.loads(os.environ["BENCH_EDITORS"])
+tokens = {}
+for username, group in spec["accounts"].items():
+    user = get_user_model().objects.create_user(username, password=spec["password"], is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    tokens[username] = Token.objects.create(user=user).key
+items = {}
+for label, slug in spec["items"]:
+    model = apps.get_model(label)
+    item = model._base_manager.get(slug=slug)
+    admin = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    items[slug] = {
+        "change": reverse(f"{admin}_change", args=[item.pk]),
+        "review": reverse(f"{admin}_review", args=[item.pk]),
+        "preview": f"{item.get_absolute_url()}?preview={label}.{item.pk}",
+    }
+print("BENCH_EDITORS " + json.dumps({"tokens": tokens, "items": items}))
+"""
+
+
+@dataclass
+class Account:
+    username: str
+    group: str
+    token: str = ""
+    cookies: str = ""
+
+    def api(self, **headers):
+        return {"Authorization": f"Token {self.token}", "Accept": "application/json", **headers}
+
+    def browser(self):
+        return {"Cookie": self.cookies}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One request of the load: who sent what, what came back and how long it took."""
+
+    role: str
+    request: str
+    status: int  # 0: no answer (refused, reset or timed out)
+    seconds: float
+    problem: str = ""  # an answer of 4xx or less that the role must not get, and why
+
+
+@dataclass(frozen=True)
+class Write:
+    role: str
+    username: str
+    slug: str
+    mark: str
+    status: int
+
+
+def send(port, method, path, headers=None, body=None, timeout=EDITORS_TIMEOUT):
+    """One request on a new connection (gunicorn's sync workers close each one): the status,
+    the headers and the body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def set_cookies(headers):
+    jar = SimpleCookie()
+    for header in headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def sign_in(port, account, password):
+    """The admin's sign-in form, filled as a browser does: the account's cookies."""
+    status, headers, body = send(port, "GET", "/admin/login/")
+    cookies = set_cookies(headers)
+    field = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if status != 200 or not field or "csrftoken" not in cookies:
+        raise RuntimeError(f"/admin/login/ answered {status} without a CSRF token")
+    form = urlencode(
+        {
+            "username": account.username,
+            "password": password,
+            "csrfmiddlewaretoken": field[1].decode(),
+            "next": "/admin/",
+        }
+    )
+    status, headers, _ = send(
+        port,
+        "POST",
+        "/admin/login/",
+        {
+            "Cookie": f"csrftoken={cookies['csrftoken']}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        form,
+    )
+    cookies |= set_cookies(headers)
+    if status != 302 or "sessionid" not in cookies:
+        raise RuntimeError(f"{account.username} could not sign in to the admin ({status})")
+    account.cookies = "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def read_item(port, account, resource, slug):
+    """The item as its editor reads it through the API: its ETag and its data."""
+    status, headers, body = send(port, "GET", f"/api/v1/{resource}/{slug}/", account.api())
+    if status != 200:
+        raise RuntimeError(f"GET /api/v1/{resource}/{slug}/ as {account.username}: {status}")
+    return headers["ETag"], json.loads(body)
+
+
+def unpublished_mark(slug):
+    return f"bench-unpublished-{slug}"
+
+
+def make_unpublished_changes(port, editor):
+    """An Editor's change to each item the staff read, through the API: unpublished changes
+    (202), which every staff read must show and the public must not see."""
+    for _, resource, slug in READ_ITEMS:
+        etag, data = read_item(port, editor, resource, slug)
+        path = f"/api/v1/{resource}/{slug}/"
+        change = {"summary": f"{data['summary']} ({unpublished_mark(slug)})"}
+        headers = editor.api(**{"If-Match": etag, "Content-Type": "application/json"})
+        status, _, body = send(port, "PATCH", path, headers, json.dumps(change))
+        if status != 202:
+            raise RuntimeError(f"PATCH {path} as an Editor: {status}, not 202: {body[:300]!r}")
+
+
+def item_history(port, account, resource, slug):
+    """Every entry of the item's history, through the API, newest first."""
+    path, entries = f"/api/v1/{resource}/{slug}/history/?page_size=100", []
+    while path:
+        status, _, body = send(port, "GET", path, account.api())
+        if status != 200:
+            raise RuntimeError(f"GET {path} as {account.username}: {status}")
+        page = json.loads(body)
+        entries += page["results"]
+        path = (
+            urlunsplit(urlsplit(page["next"])._replace(scheme="", netloc=""))
+            if page["next"]
+            else ""
+        )
+    return entries
+
+
+class Load:
+    """The clients' shared state: the server, the clock, and what they saw."""
+
+    def __init__(self, port, items, seconds):
+        self.port = port
+        self.items = items
+        self.seconds = seconds
+        self.answers = []
+        self.writes = []
+        self.refused_by = Counter()
+        self.start = self.deadline = 0.0
+
+    def running(self, count):
+        return time.monotonic() < self.deadline and count < EDITORS_MAX_REQUESTS
+
+    def send(self, role, request, method, path, headers, *, expected, body=None, check=None):
+        """Send, time and judge one request; the answer, or None when none came."""
+        started = time.monotonic()
+        try:
+            status, answer_headers, data = send(self.port, method, path, headers, body)
+        except (OSError, http.client.HTTPException) as error:
+            self.answers.append(
+                Answer(role, request, 0, time.monotonic() - started, type(error).__name__)
+            )
+            return None
+        seconds = time.monotonic() - started
+        problem = ""
+        if status < 500 and status not in expected:
+            problem = f"answered {status}"
+        elif status in expected and check is not None:
+            problem = check(status, answer_headers, data)
+        self.answers.append(Answer(role, request, status, seconds, problem))
+        return status, answer_headers, data
+
+
+def shows(mark, preview=False):
+    """A check that a staff read shows the item's unpublished changes (and, for a preview,
+    that it is one: never cached, not indexed)."""
+    wanted = mark.encode()
+
+    def check(status, headers, body):
+        if wanted not in body:
+            return "without the unpublished changes"
+        if preview and headers.get("X-Robots-Tag") != "noindex":
+            return "not a preview"
+        return ""
+
+    return check
+
+
+def has_etag(status, headers, body):
+    return "" if headers.get("ETag") and b'"summary"' in body else "no ETag or no summary"
+
+
+#: What a staff reader reads of an item, in turn: (request, address of the item, credentials).
+STAFF_READS = [
+    ("API detail (token)", lambda resource, slug, links: f"/api/v1/{resource}/{slug}/", "token"),
+    ("admin change form (session)", lambda resource, slug, links: links["change"], "session"),
+    ("review screen (session)", lambda resource, slug, links: links["review"], "session"),
+    ("preview page (session)", lambda resource, slug, links: links["preview"], "session"),
+]
+
+
+def staff_reader(load, account, first):
+    """Reads working copies in a loop: the four reads of one item, then the next item."""
+    count = 0
+    while load.running(count):
+        _, resource, slug = READ_ITEMS[(first + count // len(STAFF_READS)) % len(READ_ITEMS)]
+        request, address, credentials = STAFF_READS[count % len(STAFF_READS)]
+        count += 1
+        headers = account.api() if credentials == "token" else account.browser()
+        load.send(
+            STAFF_READER,
+            request,
+            "GET",
+            address(resource, slug, load.items[slug]),
+            headers,
+            expected={200},
+            check=shows(unpublished_mark(slug), preview=request.startswith("preview")),
+        )
+
+
+def writer(load, role, account):
+    """Edits through the API in a loop: a fresh read of an item, then a PATCH with its ETag
+    in If-Match that names itself in the summary. An Editor's write on a live item waits as
+    unpublished changes (202); a Publisher's publishes them with its own (200). Each writer
+    picks its next item at random (seeded by its name, so a run repeats its choices): about
+    one write in four meets the other writer's on the same item, and the later of the two
+    is refused (412) when the earlier lands between its read and its write."""
+    publisher = account.group == "Publisher"
+    accepted = 200 if publisher else 202
+    choices = random.Random(account.username)
+    count = 0
+    while load.running(count):
+        _, resource, slug = choices.choice(WRITE_ITEMS)
+        count += 1
+        path = f"/api/v1/{resource}/{slug}/"
+        read = load.send(
+            role,
+            "API detail, fresh (token)",
+            "GET",
+            path,
+            account.api(),
+            expected={200},
+            check=has_etag,
+        )
+        if read is None or read[0] != 200 or has_etag(*read):
+            continue
+        mark = f"bench-{account.username}-{count:05d}"
+        change = {"summary": f"{MARK.sub('', json.loads(read[2])['summary'])} ({mark})"}
+        if publisher:
+            change["status"] = "published"
+        headers = account.api(**{"If-Match": read[1]["ETag"], "Content-Type": "application/json"})
+        written = load.send(
+            role,
+            "API PATCH, If-Match (token)",
+            "PATCH",
+            path,
+            headers,
+            expected={accepted, 412},
+            body=json.dumps(change),
+        )
+        status = written[0] if written is not None else 0
+        if status == 412:
+            load.refused_by[refused_by(written[2])] += 1
+            continue
+        load.writes.append(Write(role, account.username, slug, mark, status))
+
+
+def refused_by(body):
+    """Whose change a 412 names (the API says who changed the item since it was read)."""
+    try:
+        detail = json.loads(body)["detail"]
+    except (ValueError, KeyError, TypeError):
+        return "(no detail)"
+    found = re.search(r"after you opened it, by (\S+) \(", detail)
+    return found[1] if found else detail[:120]
+
+
+def public_reader(load, first):
+    count = 0
+    while load.running(count):
+        path = PUBLIC_PATHS[(first + count) % len(PUBLIC_PATHS)]
+        count += 1
+        load.send(PUBLIC_READER, path, "GET", path, {}, expected={200})
+
+
+def run_load(load, accounts):
+    """Every client at once, for ``load.seconds``: 8 staff readers, the 2 writers and the
+    public readers, each a thread sending one request at a time."""
+    readers = [account for account in accounts if account.username.startswith("bench-reader-")]
+    named = {account.username: account for account in accounts}
+    clients = [(staff_reader, load, account, index) for index, account in enumerate(readers)]
+    clients += [(writer, load, role, named[writer_name(role)]) for role in WRITERS]
+    clients += [(public_reader, load, index) for index in range(PUBLIC_READERS)]
+    load.start = time.monotonic()
+    load.deadline = load.start + load.seconds
+    with ThreadPoolExecutor(len(clients)) as pool:
+        for future in [pool.submit(*client) for client in clients]:
+            future.result()
+    return time.monotonic() - load.start
+
+
+def writer_name(role):
+    return "bench-writer-publisher" if role == PUBLISHER_WRITER else "bench-writer-editor"
+
+
+def check_histories(port, preparer, writes, before):
+    """What the histories say after the load, read through the API:
+
+    * each accepted write, found by the mark it wrote, once, by its author;
+    * the writes recorded without a 2xx answer (their client got an error or none);
+    * lost updates: a recorded change of the summary whose old value is not the new value
+      of the change recorded before it (a write that did not build on the last one), and
+      an item whose working copy does not read as its last recorded change;
+    * the items the staff only read whose history grew (reading must write nothing)."""
+    recorded = defaultdict(list)
+    not_built_on_the_last, not_the_last = [], []
+    for _, resource, slug in WRITE_ITEMS:
+        summaries = []
+        for entry in reversed(item_history(port, preparer, resource, slug)):
+            for change in entry["changes"]:
+                if change["field"] != "summary":
+                    continue
+                summaries.append((change["old"], change["new"]))
+                found = MARK.search(str(change["new"] or ""))
+                if found:
+                    recorded[slug, found[1]].append(entry["user"])
+        not_built_on_the_last += [
+            f"{slug}: {new!r} was written over {old!r}, not over {last!r}"
+            for (_, last), (old, new) in itertools.pairwise(summaries)
+            if old != last
+        ]
+        _, data = read_item(port, preparer, resource, slug)
+        if summaries and data["summary"] != summaries[-1][1]:
+            not_the_last.append(f"{slug} reads {data['summary']!r}")
+    accepted = [write for write in writes if 200 <= write.status < 300]
+    found = [write for write in accepted if recorded[write.slug, write.mark] == [write.username]]
+    marks = {(write.slug, write.mark) for write in accepted}
+    after = read_history_lengths(port, preparer)
+    return {
+        "accepted": dict(Counter(write.role for write in accepted)),
+        "found": dict(Counter(write.role for write in found)),
+        "missing": [
+            f"{write.slug} {write.mark} ({write.status})"
+            for write in accepted
+            if write not in found
+        ],
+        "recorded without a 2xx answer": sorted(
+            f"{slug} {mark}" for slug, mark in recorded if (slug, mark) not in marks
+        ),
+        "not built on the last recorded change": not_built_on_the_last,
+        "not reading as the last recorded change": not_the_last,
+        "read items whose history grew": sorted(
+            slug for slug in before if after[slug] != before[slug]
+        ),
+    }
+
+
+def read_history_lengths(port, preparer):
+    return {
+        slug: len(item_history(port, preparer, resource, slug)) for _, resource, slug in READ_ITEMS
+    }
+
+
+def percentile(sorted_values, fraction):
+    """The nearest-rank percentile of values sorted ascending (0 for none)."""
+    if not sorted_values:
+        return 0.0
+    return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]
+
+
+def summarize(answers, seconds):
+    latencies = sorted(answer.seconds for answer in answers)
+    statuses = Counter(answer.status for answer in answers)
+    return {
+        "requests": len(answers),
+        "rate": len(answers) / seconds if seconds else 0.0,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": (latencies[-1] if latencies else 0.0) * 1000,
+        "5xx": sum(count for status, count in statuses.items() if status >= 500),
+        "no answer": statuses[0],
+        "412": statuses[412],
+        "unexpected": sum(1 for answer in answers if answer.problem and answer.status),
+        "statuses": {str(status): count for status, count in sorted(statuses.items())},
+    }
+
+
+def server_errors(server):
+    """The error log's records of level ERROR or worse, counted by their first line."""
+    found = Counter()
+    for line in server.error_log.read_text().splitlines():
+        if (
+            re.match(r"\S+ \S+ (ERROR|CRITICAL) ", line)
+            or "[ERROR]" in line
+            or "[CRITICAL]" in line
+        ):
+            found[re.sub(r"^\S+ \S+ |^\[[^]]*\] \[\d+\] ", "", line)] += 1
+    return dict(found.most_common())
+
+
+def editors_at_work(env, folder, log, seconds):
+    """The editors' load on the database at 1x content (see the module docstring): the
+    accounts, then the server, its sign-ins, the readers' unpublished changes, the load,
+    and the histories read afterwards; the result, with its verdict."""
+    password = secrets.token_urlsafe(16)
+    accounts = [
+        Account(f"bench-reader-{number}", "Editor") for number in range(1, STAFF_READERS + 1)
+    ]
+    accounts += [
+        Account(writer_name(EDITOR_WRITER), "Editor"),
+        Account(writer_name(PUBLISHER_WRITER), "Publisher"),
+        Account(PREPARER, "Editor"),
+    ]
+    spec = {
+        "password": password,
+        "accounts": {account.username: account.group for account in accounts},
+        "items": [(label, slug) for label, _, slug in READ_ITEMS],
+    }
+    printed = manage_output(
+        env | {"BENCH_EDITORS": json.dumps(spec)}, log, "shell", "-c", ACCOUNTS_SCRIPT
+    )
+    made = json.loads(
+        next(
+            line for line in printed.splitlines() if line.startswith("BENCH_EDITORS ")
+        ).removeprefix("BENCH_EDITORS ")
+    )
+    for account in accounts:
+        account.token = made["tokens"][account.username]
+    preparer = next(account for account in accounts if account.username == PREPARER)
+    load_average_at_start = load_average()
+    with serve(
+        env | {"PAGE_CACHE_SECONDS": str(EDITORS_CACHE_SECONDS)}, folder, "editors"
+    ) as server:
+        for account in accounts:
+            if account.username.startswith("bench-reader-"):
+                sign_in(server.port, account, password)
+        make_unpublished_changes(server.port, preparer)
+        before = read_history_lengths(server.port, preparer)
+        load = Load(server.port, made["items"], seconds)
+        print(f"  {len(accounts) - 1 + PUBLIC_READERS} clients for {seconds} s...", flush=True)
+        elapsed = run_load(load, accounts)
+        histories = check_histories(server.port, preparer, load.writes, before)
+    server_side = {
+        "worker_restarts": worker_restarts(server),
+        "server errors logged": server_errors(server),
+        "server 5xx by path": {
+            path: statuses
+            for path, statuses in failed_answers(server).items()
+            if any(int(status) >= 500 for status in statuses)
+        },
+        "access_log": str(server.access_log.relative_to(ROOT)),
+        "server_log": str(server.error_log.relative_to(ROOT)),
+    }
+    return editors_result(load, elapsed, histories, server_side, load_average_at_start)
+
+
+def editors_result(load, elapsed, histories, server_side, load_at_start):
+    """The run's tables (per role, per request), its checks and its verdict."""
+    clients = {
+        STAFF_READER: STAFF_READERS,
+        EDITOR_WRITER: 1,
+        PUBLISHER_WRITER: 1,
+        PUBLIC_READER: PUBLIC_READERS,
+    }
+    roles = []
+    for role, count in clients.items():
+        row = {"role": role, "clients": count}
+        row |= summarize([answer for answer in load.answers if answer.role == role], elapsed)
+        if role in WRITERS:
+            row["writes accepted"] = histories["accepted"].get(role, 0)
+            row["found in history"] = histories["found"].get(role, 0)
+        roles.append(row)
+    requests = defaultdict(list)
+    for answer in load.answers:
+        requests[answer.role, answer.request].append(answer)
+    order = list(clients)
+    by_request = [
+        {"role": role, "request": request, **summarize(answers_of, elapsed)}
+        for (role, request), answers_of in sorted(
+            requests.items(), key=lambda pair: (order.index(pair[0][0]), pair[0][1])
+        )
+    ]
+    problems = Counter(
+        f"{answer.role}, {answer.request}: {answer.problem or 'no answer'}"
+        for answer in load.answers
+        if answer.problem or answer.status == 0
+    )
+    totals = {key: sum(row[key] for row in roles) for key in ("5xx", "no answer", "unexpected")}
+    failures = [f"{count} {what}" for what, count in totals.items() if count]
+    if histories["missing"]:
+        failures.append(f"{len(histories['missing'])} accepted writes missing from the history")
+    lost = [
+        *histories["not built on the last recorded change"],
+        *histories["not reading as the last recorded change"],
+    ]
+    if lost:
+        failures.append(f"{len(lost)} lost updates")
+    if histories["read items whose history grew"]:
+        failures.append(
+            "reading changed the history of "
+            + ", ".join(histories["read items whose history grew"])
+        )
+    failures += [
+        f"the {role} had no write accepted"
+        for role in WRITERS
+        if not histories["accepted"].get(role)
+    ]
+    if server_side["worker_restarts"]:
+        failures.append(f"gunicorn replaced {server_side['worker_restarts']} workers")
+    return {
+        "description": (
+            f"1x content; {STAFF_READERS} staff readers of working copies, 2 writers (an Editor "
+            f"and a Publisher) on other items, {PUBLIC_READERS} anonymous readers; page cache "
+            f"on (PAGE_CACHE_SECONDS={EDITORS_CACHE_SECONDS})"
+        ),
+        "seconds": load.seconds,
+        "elapsed": elapsed,
+        "load average at start": load_at_start,
+        "roles": roles,
+        "requests": by_request,
+        "problems": dict(problems.most_common()),
+        "412 name the change of": dict(load.refused_by.most_common()),
+        "history": histories,
+        **server_side,
+        "failures": failures,
+        "passed": not failures,
+    }
+
+
 # Output -------------------------------------------------------------------------------
 
 
@@ -658,12 +1301,116 @@ def sections(report, markdown):
             soak_table(result, markdown),
             run_notes(result),
         )
+    if report["editors"]:
+        result = report["editors"]
+        yield (
+            f"editors at work, by role: {result['description']}; {result['seconds']} s",
+            editors_table(result, markdown),
+            editors_notes(result),
+        )
+        yield ("editors at work, by request", requests_table(result, markdown), [])
+
+
+def editors_table(result, markdown=False):
+    header = ["role", "clients", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "5xx"]
+    header += ["no answer", "412", "unexpected", "writes accepted", "found in history"]
+    rows = [
+        [
+            row["role"],
+            str(row["clients"]),
+            str(row["requests"]),
+            f"{row['rate']:.1f}",
+            f"{row['p50_ms']:.0f}",
+            f"{row['p99_ms']:.0f}",
+            f"{row['max_ms']:.0f}",
+            *(str(row[key]) for key in ("5xx", "no answer", "412", "unexpected")),
+            str(row.get("writes accepted", "–")),
+            str(row.get("found in history", "–")),
+        ]
+        for row in result["roles"]
+    ]
+    return render(header, rows, markdown)
+
+
+def requests_table(result, markdown=False):
+    header = ["role", "request", "requests", "req/s", "p50 ms", "p99 ms", "answers"]
+    rows = [
+        [
+            row["role"],
+            row["request"],
+            str(row["requests"]),
+            f"{row['rate']:.1f}",
+            f"{row['p50_ms']:.0f}",
+            f"{row['p99_ms']:.0f}",
+            ", ".join(
+                f"{count} x {status if status != '0' else 'no answer'}"
+                for status, count in row["statuses"].items()
+            ),
+        ]
+        for row in result["requests"]
+    ]
+    return render(header, rows, markdown)
+
+
+def editors_notes(result):
+    history = result["history"]
+    accepted = sum(history["accepted"].values())
+    found = sum(history["found"].values())
+    grew = history["read items whose history grew"]
+    notes = [
+        "TARGET MET: no answer of 5xx, every accepted write in its item's history"
+        if result["passed"]
+        else "TARGET MISSED: " + "; ".join(result["failures"]),
+        f"accepted writes {accepted}, found in their item's history (through the API, by the "
+        f"mark each wrote, once, by its author) {found}"
+        + (f"; missing: {', '.join(history['missing'][:10])}" if history["missing"] else ""),
+        "writes recorded in a history without a 2xx answer: "
+        + (", ".join(history["recorded without a 2xx answer"][:10]) or "none"),
+        "lost updates (a recorded change of the summary not written over the one recorded "
+        "before it, or an item not reading as its last recorded change): "
+        + (
+            "; ".join(
+                history["not built on the last recorded change"]
+                + history["not reading as the last recorded change"]
+            )[:1000]
+            or "none"
+        ),
+        "items the staff read whose history changed during the load: "
+        + (", ".join(grew) if grew else "none (reading wrote nothing to them)"),
+    ]
+    if result["412 name the change of"]:
+        notes.append(
+            "the 412s name who changed the item after the writer read it: "
+            + ", ".join(
+                f"{count} x {who}" for who, count in result["412 name the change of"].items()
+            )
+        )
+    notes += [f"{count} x {problem}" for problem, count in list(result["problems"].items())[:10]]
+    logged_5xx = Counter(
+        {
+            path: sum(count for status, count in statuses.items() if int(status) >= 500)
+            for path, statuses in result["server 5xx by path"].items()
+        }
+    )
+    if logged_5xx:
+        notes.append(
+            f"5xx in the access log: {logged_5xx.total()}; most: "
+            + ", ".join(f"{path} {count}" for path, count in logged_5xx.most_common(5))
+        )
+    for line, count in list(result["server errors logged"].items())[:5]:
+        notes.append(f"server log, {count} x: {line[:300]}")
+    notes.append(
+        f"{result['elapsed']:.1f} s from the first request to the last answer; load average "
+        f"before the run {result['load average at start']}; gunicorn workers replaced: "
+        f"{result['worker_restarts']}; logs: {result['access_log']}, {result['server_log']}"
+    )
+    return notes
 
 
 def print_report(report):
     print()
     print(f"trustsite bench: {describe_machine(report['machine'])}")
-    for line in settings_lines(report):
+    for line in settings_lines(report) + editors_lines(report):
         print(line)
     for title, body, notes in sections(report, markdown=False):
         print(f"\n{title}\n{body}")
@@ -675,12 +1422,15 @@ def describe_machine(found):
     return (
         f"{found['nproc']} CPUs ({found['cpu']}), {found['memory']}, {found['kernel']}; "
         f"Python {found['python']}, Django {found['django']}, gunicorn {found['gunicorn']}, "
-        f"{found['wrk']}; {found['database']}"
+        + (f"{found['wrk']}; " if "wrk" in found else "")
+        + found["database"]
     )
 
 
 def settings_lines(report):
     settings = report["settings"]
+    if not (report["runs"] or report["soak"]):
+        return []
     return [
         f"server: gunicorn --config {GUNICORN_CONFIG}, {WORKERS} sync workers, DJANGO_ENV="
         "production HTTPS=off, static files collected, page cache in each worker's memory",
@@ -693,10 +1443,30 @@ def settings_lines(report):
     ]
 
 
+def editors_lines(report):
+    if not report["editors"]:
+        return []
+    return [
+        f"editors at work: gunicorn --config {GUNICORN_CONFIG}, {WORKERS} sync workers, "
+        "DJANGO_ENV=production HTTPS=off; Python threads, each sending one request at a time "
+        f"on a new connection (http.client), no pause between requests, {EDITORS_TIMEOUT} s "
+        "timeout",
+        f"staff readers: {STAFF_READERS} users in the Editor group, in turn the API detail "
+        "(token), the admin change form, the review screen and the ?preview= page (session "
+        f"cookie) of {len(READ_ITEMS)} items with unpublished changes, each read checked to "
+        "show them",
+        "writers: an Editor (202: unpublished changes) and a Publisher (200: published) on "
+        f"{len(WRITE_ITEMS)} other items, each write a fresh API GET then a PATCH of the summary "
+        "with If-Match; 412 (the item changed in between) is expected, not an error",
+        f"public readers: {PUBLIC_READERS} anonymous clients cycling through "
+        f"{', '.join(PUBLIC_PATHS)}",
+    ]
+
+
 def markdown_report(report):
     lines = [f"# trustsite bench, {report['started']}", ""]
     lines += [f"- **{key}**: {value}" for key, value in report["machine"].items()]
-    lines += [f"- {line}" for line in settings_lines(report)]
+    lines += [f"- {line}" for line in settings_lines(report) + editors_lines(report)]
     lines += [f"- preparing: {report['preparation']}"]
     for title, body, notes in sections(report, markdown=True):
         lines += ["", f"## {title}", "", body]
@@ -731,16 +1501,34 @@ def parse_args(argv):
         "--soak-connections", type=int, default=64, help="connections in the soak (64)"
     )
     parser.add_argument("--no-soak", action="store_true", help="skip the soak")
+    editors = parser.add_mutually_exclusive_group()
+    editors.add_argument(
+        "--editors-only",
+        action="store_true",
+        help="only the editors' load (no wrk runs, so wrk is not needed)",
+    )
+    editors.add_argument("--no-editors", action="store_true", help="skip the editors' load")
+    parser.add_argument(
+        "--editors-seconds",
+        type=int,
+        default=EDITORS_SECONDS,
+        help=f"length of the editors' load ({EDITORS_SECONDS})",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.only or []) - set(names)
     if unknown:
         parser.error(f"unknown run {', '.join(sorted(unknown))}; choose from {', '.join(names)}")
+    if args.editors_seconds < 1:
+        parser.error("--editors-seconds must be at least 1")
     args.runs = [
         run
         for run in RUNS
-        if (args.only is None or run.name in args.only) and not (run.soak and args.no_soak)
+        if (args.only is None or run.name in args.only)
+        and not (run.soak and args.no_soak)
+        and not args.editors_only
     ]
-    if not args.runs:
+    args.editors = not args.no_editors
+    if not args.runs and not args.editors:
         parser.error("no run left to do")
     return args
 
@@ -773,6 +1561,7 @@ def bench(args, folder, database):
         },
         "runs": {},
         "soak": None,
+        "editors": None,
     }
     timings = {}
     with (folder / "prepare.log").open("w") as log:
@@ -781,7 +1570,7 @@ def bench(args, folder, database):
         database.create()
         report["machine"] = machine(database)
         # The runs come in order of content: 1x first, then 100x.
-        for factor in sorted({1, *(run.factor for run in args.runs)}):
+        for factor in sorted({1, *(run.factor for run in args.runs)} if args.runs else ()):
             print(f"Bringing the database to {factor}x content...", flush=True)
             timings |= prepare(env, log, factor)
             for run in (run for run in args.runs if run.factor == factor):
@@ -790,6 +1579,12 @@ def bench(args, folder, database):
                     report["soak"] = soak(run, env, folder, args)
                 else:
                     report["runs"][run.name] = measure_endpoints(run, env, folder, args)
+        if args.editors:
+            # A database of its own: the load writes, and starts from the source content.
+            print("\nThe editors at work: a fresh database at 1x content...", flush=True)
+            database.create()
+            timings |= {f"{name} (editors)": took for name, took in prepare(env, log, 1).items()}
+            report["editors"] = editors_at_work(env, folder, log, args.editors_seconds)
     report["machine"]["load average at end (1, 5, 15 min)"] = load_average()
     report["preparation"] = ", ".join(
         f"{name} {seconds:.1f} s" for name, seconds in timings.items()
@@ -805,7 +1600,7 @@ def stop_on_sigterm(signum, frame):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not shutil.which("wrk"):
+    if args.runs and not shutil.which("wrk"):
         print("make bench needs wrk: install it with `sudo apt-get install wrk`.", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, stop_on_sigterm)
@@ -826,10 +1621,19 @@ def main(argv=None):
     (folder / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     (folder / "results.md").write_text(markdown_report(report))
     print(f"\nResults: {(folder / 'results.md').relative_to(ROOT)} and results.json beside it")
+    failed = 0
     if report["soak"] and not report["soak"]["passed"]:
         print("The soak had errors or answers of 400 or more: see above.", file=sys.stderr)
-        return 1
-    return 0
+        failed = 1
+    if report["editors"] and not report["editors"]["passed"]:
+        print(
+            "The editors' load missed its target: "
+            + "; ".join(report["editors"]["failures"])
+            + f" (see {report['editors']['server_log']}).",
+            file=sys.stderr,
+        )
+        failed = 1
+    return failed
 
 
 if __name__ == "__main__":
