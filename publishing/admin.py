@@ -12,6 +12,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -83,7 +84,22 @@ class PickerHelpMixin:
         return formfield
 
 
-class PublishableAdmin(BrowserLimitsMixin, PickerHelpMixin, admin.ModelAdmin):
+class ScheduleBoxNamesMixin:
+    """Django's split date and time boxes say "Date:" and "Time:" as bare text, and the
+    row's label points at neither: each box is named after its field, for screen readers."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, AdminSplitDateTime):
+            date_box, time_box = formfield.widget.widgets
+            date_box.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: date"
+            time_box.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: time"
+        return formfield
+
+
+class PublishableAdmin(
+    BrowserLimitsMixin, PickerHelpMixin, ScheduleBoxNamesMixin, admin.ModelAdmin
+):
     """What every editable public item shares: the workflow, its history, its review."""
 
     list_filter = ["status"]

@@ -168,6 +168,16 @@ class GuardedQuerySet(models.QuerySet):
 
     bulk_update.alters_data = True
 
+    def delete(self):
+        """Rows of a link table send no ``pre_delete`` (Django sends none for the tables it
+        makes), so each row is checked here."""
+        if self.model._meta.auto_created and not _loading.get():
+            for row in self._chain():
+                check(row)
+        return super().delete()
+
+    delete.alters_data = True
+
 
 # Signals ------------------------------------------------------------------------
 
@@ -236,19 +246,32 @@ def connect(owners, parts_of):
         pre_delete.connect(before_delete, sender=model, dispatch_uid=f"guard-delete-{uid}")
         if model._meta.auto_created:
             m2m_changed.connect(before_link_change, sender=model, dispatch_uid=f"guard-{uid}")
-            guard_manager(model)
+            guard_link_table(model)
 
 
-def guard_manager(through):
-    """Give a link table (made by Django for a many-to-many field) a guarded manager, as the
-    content models have, so its bulk writes are checked too."""
-    if issubclass(through._default_manager._queryset_class, GuardedQuerySet):
+def checked(method):
+    def write(obj, *args, **kwargs):
+        check(obj)
+        return method(obj, *args, **kwargs)
+
+    write.guarded = True
+    return write
+
+
+def guard_link_table(through):
+    """Guard a link table (made by Django for a many-to-many field), which sends no save or
+    delete signals: its rows' own ``save()`` and ``delete()`` check first, and its manager
+    is guarded, as the content models' are."""
+    if getattr(through.save, "guarded", False):
         return
+    through.save = checked(through.save)
+    through.delete = checked(through.delete)
     opts = through._meta
     opts.local_managers = [manager for manager in opts.local_managers if manager.name != "objects"]
     manager = GuardedQuerySet.as_manager()
     manager.auto_created = True
     through.add_to_class("objects", manager)
+    opts.base_manager_name = "objects"
     for cached in ("managers", "managers_map", "base_manager", "default_manager"):
         opts.__dict__.pop(cached, None)
 

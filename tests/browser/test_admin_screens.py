@@ -91,15 +91,6 @@ def preview_figures_import(publisher, site):
 # What the tests read off a screen ---------------------------------------------------------
 
 
-#: Violations that only a change to Python code can fix, waiting for it: Django 5.2's split
-#: date and time boxes say "Date:" and "Time:" as bare text, and the row's <label> points at
-#: neither. test_the_schedule_boxes_have_names fails (strictly) once they are named, to
-#: say that this set and its marker can go.
-AWAITING_A_PYTHON_FIX = {
-    ("label", f"#id_{field}_{box}") for field in ("go_live_at", "expire_at") for box in (0, 1)
-}
-
-
 def axe_violations(page, rules=None):
     """axe-core's violations on the page, under the site's Content-Security-Policy: the
     script is evaluated through the debugging protocol, which the policy does not govern."""
@@ -121,15 +112,7 @@ def screen_problems(page):
         page.set_viewport_size(size)
         if page_width(page) > size["width"]:
             problems.append(f"{page.url} at {name} width is {page_width(page)} px wide")
-        violations = []
-        for violation in axe_violations(page):
-            violation["nodes"] = [
-                node
-                for node in violation["nodes"]
-                if (violation["id"], " ".join(node["target"])) not in AWAITING_A_PYTHON_FIX
-            ]
-            if violation["nodes"]:
-                violations.append(violation)
+        violations = axe_violations(page)
         if violations:
             problems.append(f"{page.url} at {name} width:\n{describe_violations(violations)}")
     return problems
@@ -393,11 +376,6 @@ def test_the_admin_screens_fit_a_laptop_and_a_phone_and_pass_axe(site, browser, 
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django 5.2's split date and time boxes have no label; the fix is in Python "
-    "(publishing/admin.py names each box), outside this test's files",
-)
 def test_the_schedule_boxes_have_names(site, browser, django_user_model):
     publisher = signed_in(browser, site, "paula", PUBLISHER, django_user_model)
     publisher.goto(change_form(site, Sector.objects.get(slug="space")))
