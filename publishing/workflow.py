@@ -19,6 +19,7 @@ or reverts. A ``user`` of None is the system itself (a management command).
 
 import contextlib
 import enum
+import logging
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +29,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from reversion.models import Version
 
-from . import guard, history
+from . import guard, history, signals
 from .models import (
     Change,
     ContentVersion,
@@ -40,6 +41,9 @@ from .models import (
     can_publish,
     when,
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 class Action(enum.StrEnum):
@@ -287,6 +291,25 @@ def edit(model, pk, user, action=Action.SAVE, **options):
         session.finish()
 
 
+def announce(signal, item, change, user, **details):
+    """Send ``signal`` once the transaction commits (never for a change rolled back); a
+    receiver that fails is logged and leaves the change as it is."""
+
+    def send():
+        answers = signal.send_robust(type(item), item=item, change=change, user=user, **details)
+        for receiver, answer in answers:
+            if isinstance(answer, Exception):
+                logger.error(
+                    "%s failed after “%s” (%s): %s",
+                    getattr(receiver, "__qualname__", receiver),
+                    item,
+                    change.get_action_display(),
+                    answer,
+                )
+
+    transaction.on_commit(send)
+
+
 def record_public_change(item, public_before):
     """Add to the public change log what the public sees change, dated when they see it.
 
@@ -379,13 +402,14 @@ def send_back(item, user, comment, token=None):
             draft.change = change
             draft.in_review = False
             draft.save()
+            announce(signals.sent_back, item, change, user, comment=comment)
             return change
         if item.status != Status.REVIEW:
             raise ValidationError(f"“{item}” is not awaiting review.")
         before = history.describe(item)
         set_state(item, status=Status.DRAFT)
         after = history.describe(item)
-        return history.store(
+        change = history.store(
             item,
             history.snapshot(item),
             user=user,
@@ -395,6 +419,8 @@ def send_back(item, user, comment, token=None):
             snapshot=after,
             changes=history.compare(before, after),
         )
+        announce(signals.sent_back, item, change, user, comment=comment)
+        return change
 
 
 def discard(item, user, token=None):
