@@ -42,7 +42,6 @@ from .models import (
     when,
 )
 
-
 logger = logging.getLogger(__name__)
 
 
