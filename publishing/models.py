@@ -12,6 +12,7 @@ opens or closes at its second with no job to run.
 
 import operator
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -426,3 +427,42 @@ def refresh_statistics():
     if connection.vendor in ("sqlite", "postgresql"):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class EditorProfile(models.Model):
+    """What each editor sets for themselves: the time zone they read and enter times in,
+    and whether the workflow emails them."""
+
+    DEFAULT_TIME_ZONE = "Asia/Kolkata"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editor_profile"
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        choices=time_zone_choices,
+        help_text="Times in the admin and in emails are shown, and entered, in this zone.",
+    )
+    notifications = models.BooleanField(
+        "email me",
+        default=True,
+        help_text="Emails when changes are submitted for review (to Publishers), sent back "
+        "or published (to their authors).",
+    )
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    @classmethod
+    def of(cls, user):
+        """The user's profile, made with the defaults on first use."""
+        profile = getattr(user, "_editor_profile", None)
+        if profile is None:
+            profile, _ = cls.objects.get_or_create(user=user)
+            user._editor_profile = profile
+        return profile
