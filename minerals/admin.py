@@ -1,16 +1,20 @@
 from django.contrib import admin
 
 from initiatives.admin import SourcedAdmin
-from publishing.admin import LinkedItemsInline
+from publishing.admin import RelatedItemsInline
 from publishing.imports import WorkflowImportExportMixin
 
 from .models import Application, Mineral
 from .resources import ApplicationResource, MineralResource
 
 
-class ApplicationInline(LinkedItemsInline):
+class ApplicationInline(RelatedItemsInline):
+    """The mineral's uses, added and edited here: each is an item of its own (a new one
+    starts as a draft; a change to a live one waits for review)."""
+
     model = Application
-    fields = ["sector", "use", "status"]
+    fields = ["sector", "use", "state"]
+    autocomplete_fields = ["sector"]
 
 
 @admin.register(Mineral)

@@ -7,6 +7,7 @@ publication) and refuses what the user's role does not allow. The admin site
 adds the review dashboard.
 """
 
+import copy
 import datetime
 
 from django import forms
@@ -16,7 +17,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import CharField, Exists, OuterRef, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -25,13 +26,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from django.utils.translation import ngettext
 
-from . import history, workflow
-from .models import Change, Draft, ShareLink, Status, can_publish, when
+from . import history, merging, workflow
+from .inbox import SETTLING_ACTIONS, inbox_for
+from .models import Change, Draft, Publishable, ShareLink, Status, can_publish, when
 from .preview import preview_url
-from .workflow import Action, StaleEdit
+from .workflow import Action, EditConflict, StaleEdit
 
 #: The fields every publishable item shows in its "Publication" box.
 PUBLICATION_FIELDS = ["status", "go_live_at", "expire_at", "created", "updated"]
@@ -97,6 +99,29 @@ class ScheduleBoxNamesMixin:
         return formfield
 
 
+class WorkStateFilter(admin.SimpleListFilter):
+    """The work in progress on each item: changes waiting, in review, or sent back."""
+
+    title = "work in progress"
+    parameter_name = "work"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("changes", "Has unpublished changes"),
+            ("review", "In review"),
+            ("sent_back", "Sent back"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "changes":
+            return queryset.filter(has_draft=True)
+        if self.value() == "review":
+            return queryset.filter(Q(draft_in_review=True) | Q(status=Status.REVIEW))
+        if self.value() == "sent_back":
+            return queryset.filter(latest_decision=Change.Action.SENT_BACK)
+        return queryset
+
+
 class PublishableAdmin(
     BrowserLimitsMixin, PickerHelpMixin, ScheduleBoxNamesMixin, admin.ModelAdmin
 ):
@@ -156,12 +181,24 @@ class PublishableAdmin(
                 ),
                 has_draft=Exists(Draft.objects.filter(**same_item)),
                 draft_in_review=Exists(Draft.objects.filter(in_review=True, **same_item)),
+                latest_decision=Subquery(
+                    Change.objects.filter(
+                        action__in=[Change.Action.SENT_BACK, *SETTLING_ACTIONS], **same_item
+                    )
+                    .order_by("-pk")
+                    .values("action")[:1]
+                ),
             )
         )
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), WorkStateFilter]
 
     @admin.display(description="State", ordering="status")
     def state(self, item):
         words = item.publication_state
+        if getattr(item, "latest_decision", None) == Change.Action.SENT_BACK:
+            return f"{words} · sent back"
         if getattr(item, "draft_in_review", False):
             return f"{words} · changes in review"
         if getattr(item, "has_draft", False):
@@ -233,15 +270,45 @@ class PublishableAdmin(
             request.reads_working_copy = True
             return self._changeform_view(request, object_id, form_url, context)
         action = next((act for name, act in BUTTON_ACTIONS if name in request.POST), Action.SAVE)
-        with workflow.edit(self.model, pk, request.user, action) as session:
-            request.editorial_session = session
-            request.stale_edit = self.stale_edit(request, session)
-            context = {**(extra_context or {}), **self.workflow_context(request, session)}
-            response = self._changeform_view(request, object_id, form_url, context)
-            if hasattr(response, "render"):
-                response.render()
+        request.POST = conflicts_resolved(request.POST)
+        try:
+            with workflow.edit(self.model, pk, request.user, action) as session:
+                request.editorial_session = session
+                request.stale_edit = self.stale_edit(request, session)
+                context = {**(extra_context or {}), **self.workflow_context(request, session)}
+                response = self._changeform_view(request, object_id, form_url, context)
+                if hasattr(response, "render"):
+                    response.render()
+        except EditConflict as conflict:
+            return self.conflict_form(request, pk, object_id, form_url, extra_context, conflict)
         if session.outcome:
             messages.success(request, session.message())
+        self.save_related_items(request)
+        return response
+
+    def conflict_form(self, request, pk, object_id, form_url, extra_context, conflict):
+        """The form again, showing the merge: what the other editor changed elsewhere is in
+        it, and each field both changed holds the editor's value, with theirs beside it to
+        choose. Nothing is saved; the next save builds on the version the form now shows."""
+        with workflow.edit(self.model, pk, request.user) as session:
+            request.editorial_session = session
+            session.check(request.POST.get("_version"), merge=True)
+            self._changeform_view(request, object_id, form_url, extra_context)
+            session.show_merge()
+            reading = copy.copy(request)
+            reading.method = "GET"
+            reading.reads_working_copy = False
+            context = {
+                **(extra_context or {}),
+                **self.workflow_context(reading, session),
+                "version_token": conflict.token,
+                "stale": conflict,
+            }
+            response = self._changeform_view(reading, object_id, form_url, context)
+            response.context_data["conflicts"] = conflict_choices(
+                conflict, response.context_data, session.merging[2]
+            )
+            response.render()
         return response
 
     def get_object(self, request, object_id, from_field=None):
@@ -252,15 +319,10 @@ class PublishableAdmin(
         return history.working_copy(item)
 
     def stale_edit(self, request, session):
-        """Whether the item changed after this form was opened (unless the editor chose,
-        having seen those changes, to replace them with theirs)."""
-        if (
-            request.POST.get("_overwrite")
-            and request.POST.get("_overwrite_version") == session.token
-        ):
-            return None
+        """Whether the form's version is one the save cannot be merged with (otherwise the
+        changes made since the form was opened are merged field by field on saving)."""
         try:
-            session.check(request.POST.get("_version"))
+            session.check(request.POST.get("_version"), merge=True)
         except StaleEdit as stale:
             return stale
         return None
@@ -365,6 +427,58 @@ class PublishableAdmin(
             if session.outcome not in (None, "unchanged"):
                 messages.success(request, session.message())
         return response
+
+    def save_formset(self, request, form, formset, change):
+        """Rows of related items (not parts) are saved once this item's edit is done, each
+        through an edit session of its own (see :meth:`save_related_items`)."""
+        if not issubclass(formset.model, Publishable):
+            return super().save_formset(request, form, formset, change)
+        # What Django's change message reads of a saved formset.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        request.related_rows = [
+            *getattr(request, "related_rows", []),
+            *((formset, row) for row in formset.forms if row.has_changed()),
+        ]
+        return None
+
+    def save_related_items(self, request):
+        """Each related item's row as an edit of that item, after this item's own edit has
+        committed (an edit that changes nothing of this item keeps nothing of its own)."""
+        for formset, row in getattr(request, "related_rows", []):
+            if formset.can_delete and formset._should_delete_form(row):
+                if row.instance.pk is not None:
+                    workflow.delete(row.instance, request.user)
+                    messages.info(request, f"“{row.instance}” is deleted.")
+                continue
+            self.save_related_item(request, formset, row)
+
+    def save_related_item(self, request, formset, row):
+        model = formset.model
+        pk = row.instance.pk
+        names = row.changed_data if pk is not None else list(row.cleaned_data)
+        editable = {field.name: field for field in model._meta.get_fields() if field.editable}
+        with workflow.edit(model, pk, request.user) as session:
+            session.check(row.cleaned_data.get("version") or None)
+            item = session.item if pk is not None else model(status=Status.DRAFT)
+            links = {}
+            for name in names:
+                field = editable.get(name)
+                if field is None or field.primary_key or name == formset.fk.name:
+                    continue
+                if field.many_to_many:
+                    links[name] = row.cleaned_data[name]
+                else:
+                    setattr(item, name, row.cleaned_data[name])
+            setattr(item, formset.fk.name, formset.instance)
+            if pk is None:
+                item.slug = related_slug(item)
+            item.full_clean(validate_constraints=False)
+            item.save()
+            for name, value in links.items():
+                getattr(item, name).set(value)
+            session.saved(item)
+        messages.info(request, session.message())
+        return session.item
 
     # Deleting ------------------------------------------------------------------
 
@@ -574,6 +688,63 @@ class PublishableAdmin(
         return HttpResponseRedirect(admin_url(item, "review"))
 
 
+def conflicts_resolved(data):
+    """The posted form with each conflicting field the editor resolved as "theirs" holding
+    their value (sent beside it in ``_theirs-<field>``)."""
+    if not any(key.startswith("_resolve-") for key in data):
+        return data
+    resolved = data.copy()
+    for key in data:
+        if key.startswith("_resolve-") and data[key] == "theirs":
+            name = key.removeprefix("_resolve-")
+            resolved.setlist(name, data.getlist(f"_theirs-{name}"))
+    return resolved
+
+
+def conflict_choices(conflict, context, theirs):
+    """Each conflicting field with both values and, where the form has it, its input's name
+    and the value to put in it for "theirs"."""
+    form = context["adminform"].form
+    inline_forms = [
+        form for inline in context.get("inline_admin_formsets", []) for form in inline.formset.forms
+    ]
+    choices = []
+    for entry in conflict.conflicts:
+        path, _, name = entry["field"].rpartition(".")
+        target = form
+        if path:
+            part_pk = path.rpartition("[")[2].rstrip("]")
+            target = next(
+                (f for f in inline_forms if f.instance.pk and str(f.instance.pk) == part_pk),
+                None,
+            )
+        field_name = name if target is None or name in target.fields else f"{name}_text"
+        bound = target[field_name] if target is not None and field_name in target.fields else None
+        source = merging.find_copy(theirs, path)
+        choices.append(
+            {
+                **entry,
+                "input": bound.html_name if bound is not None else None,
+                "theirs_values": theirs_form_values(theirs, source, name),
+            }
+        )
+    return choices
+
+
+def theirs_form_values(theirs, source, name):
+    """Their value of a field as a form posts it: a text, a key, keys, or lines."""
+    if source is None:
+        return []
+    field = source._meta.get_field(name)
+    if field.many_to_many:
+        return [str(pk) for pk in theirs.links[id(source)].get(name, ())]
+    if not field.concrete:
+        line_field = field.related_model.history_line
+        return ["\n".join(getattr(line, line_field) for line in theirs.children[id(source)][name])]
+    value = getattr(source, field.attname)
+    return ["" if value is None else str(value)]
+
+
 class PartsFormSet(BaseInlineFormSet):
     """An item's parts as its working copy holds them: built in memory when the form is
     read, so a live item's unpublished sections show without touching its rows."""
@@ -602,6 +773,77 @@ class LinkedItemsInline(admin.TabularInline):
         return False
 
 
+def related_slug(item):
+    """A new related item's slug, made from what it links (a mineral's application in a
+    sector: ``neodymium-in-defence``), unique among items of its kind."""
+    words = " ".join(
+        str(getattr(getattr(item, field.name), "slug", ""))
+        for field in item._meta.concrete_fields
+        if field.is_relation and getattr(item, field.attname) is not None
+    )
+    base = slugify(" in ".join(words.split())) or slugify(str(item)) or "item"
+    slug, number = base[:110], 1
+    while type(item)._base_manager.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base[:110]}-{number}"
+    return slug
+
+
+class RelatedItemForm(forms.ModelForm):
+    """A related item's row on another item's page, with the version it showed."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = history.version_token(self.instance)
+
+    @property
+    def changed_data(self):
+        return [name for name in super().changed_data if name != "version"]
+
+
+class RelatedItemsFormSet(BaseInlineFormSet):
+    """Items of their own (not parts) edited on another item's page: each row shows the
+    item's working copy, is refused if the item changed since the page was opened, and is
+    saved through an edit session of its own (see :meth:`PublishableAdmin.save_formset`)."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_working_copies"):
+            self._working_copies = [history.working_copy(item) for item in super().get_queryset()]
+        return self._working_copies
+
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            if not form.has_changed() or form.instance.pk is None:
+                continue
+            token = form.cleaned_data.get("version") or None
+            if token is not None and token != history.version_token(form.instance):
+                stale = StaleEdit(form.instance, history.changes_since(form.instance, token))
+                form.add_error(None, f"{stale} Reload the page to see it.")
+
+
+class RelatedItemsInline(admin.TabularInline):
+    """Related items of their own, added and edited on another item's page under the same
+    workflow as on their own page: a new one starts as a draft, a change to a live one
+    waits as unpublished changes for an Editor, and each is recorded in its own history."""
+
+    form = RelatedItemForm
+    formset = RelatedItemsFormSet
+    extra = 0
+    show_change_link = True
+    readonly_fields = ["state"]
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), "version"]
+
+    @admin.display(description="State")
+    def state(self, item):
+        return workflow.state_in_words(item) if item.pk else "New: saved as a draft"
+
+
 def action_done(action):
     return {
         Action.SUBMIT: "submitted for review",
@@ -616,17 +858,6 @@ def latest_of(item, action):
 
 def latest_submission(item):
     return latest_of(item, Change.Action.SUBMITTED)
-
-
-#: Changes after which a "send back" comment no longer applies: the item was submitted
-#: again, published, or its changes were discarded or replaced by a revert.
-SETTLING_ACTIONS = (
-    Change.Action.SUBMITTED,
-    Change.Action.PUBLISHED,
-    Change.Action.UNPUBLISHED,
-    Change.Action.DISCARDED,
-    Change.Action.REVERTED,
-)
 
 
 def latest_sent_back(item):
@@ -655,55 +886,17 @@ class EditorialAdminSite(admin.AdminSite):
         ]
 
     def dashboard_view(self, request):
-        now = timezone.now()
-        awaiting, scheduled = [], []
-        drafts = {
-            (draft.content_type_id, draft.object_id): draft
-            for draft in Draft.objects.filter(in_review=True).select_related("submitted_by")
-        }
-        for model in history.publishable_models():
-            if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
-                continue
-            content_type = ContentType.objects.get_for_model(model)
-            in_review_ids = [
-                object_id for (type_id, object_id) in drafts if type_id == content_type.pk
-            ]
-            for item in model._base_manager.filter(
-                status=Status.REVIEW
-            ) | model._base_manager.filter(pk__in=in_review_ids):
-                draft = drafts.get((content_type.pk, str(item.pk)))
-                submission = None if draft else latest_submission(item)
-                awaiting.append(
-                    {
-                        "item": item,
-                        "kind": model._meta.verbose_name,
-                        "what": "Changes to a live item" if draft else "New item",
-                        "by": draft.submitted_by if draft else (submission and submission.user),
-                        "at": draft.submitted_at if draft else (submission and submission.date),
-                        "review_url": admin_url(item, "review"),
-                    }
-                )
-            upcoming = model._base_manager.filter(status=Status.PUBLISHED).filter(
-                go_live_at__gt=now
-            ) | model._base_manager.filter(status=Status.PUBLISHED, expire_at__gt=now)
-            for item in upcoming:
-                for what, moment in (("Goes live", item.go_live_at), ("Expires", item.expire_at)):
-                    if moment and moment > now:
-                        scheduled.append(
-                            {
-                                "item": item,
-                                "kind": model._meta.verbose_name,
-                                "what": what,
-                                "at": moment,
-                                "change_url": admin_url(item, "change"),
-                            }
-                        )
-        awaiting.sort(key=lambda row: row["at"] or now)
-        scheduled.sort(key=lambda row: row["at"])
+        """The editors' inbox: every unfinished piece of work they may see, grouped."""
+        work = inbox_for(request.user)
         context = {
             **self.each_context(request),
-            "title": "Review and schedule",
-            "awaiting": awaiting,
-            "scheduled": scheduled,
+            "title": "Inbox: work in progress",
+            "inbox": work,
+            "sections": work.sections(),
         }
         return TemplateResponse(request, "admin/publishing/dashboard.html", context)
+
+    def index(self, request, extra_context=None):
+        """The front page counts what awaits in the inbox, group by group."""
+        work = inbox_for(request.user)
+        return super().index(request, {"inbox": work, **(extra_context or {})})

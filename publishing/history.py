@@ -180,6 +180,16 @@ class WorkingCopy:
 
     def __init__(self, revision, model, pk):
         versions = sorted(revision.version_set.all(), key=lambda version: version.pk)
+        self.build(versions, model, pk)
+
+    @classmethod
+    def of_rows(cls, item):
+        """The item as its rows hold it now, built the same way (for a merge to compare)."""
+        copy = cls.__new__(cls)
+        copy.build(snapshot(item), type(item), item.pk)
+        return copy
+
+    def build(self, versions, model, pk):
         stored = [version._object_version for version in versions]
         self.objects = [entry.object for entry in stored]
         self.links = {id(entry.object): dict(entry.m2m_data or {}) for entry in stored}

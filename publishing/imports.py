@@ -18,9 +18,10 @@ The file format, shared by every resource:
 * ``status`` is exported but never imported, and the publication times are neither:
   publishing is a Publisher's decision, taken in the admin.
 * ``version`` is the version of the item the export showed. A row whose item changed
-  since is refused, naming who changed what, rather than silently undoing that change;
-  so is a row whose item changed between the preview and its confirmation (the preview
-  remembers the version of each item it showed).
+  since is merged with those changes field by field, so it never silently undoes them;
+  a row that changes a field someone else changed since is refused, naming it. The same
+  holds for changes made between the preview and its confirmation (the preview remembers
+  the version of each item it showed).
 * Yes/no columns take ``1``/``0``, ``true``/``false`` or ``yes``/``no``.
 
 Exports show what an editor sees in the change form: a live item's unpublished
@@ -45,12 +46,12 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_str
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from import_export import fields, widgets
 from import_export.admin import ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 
@@ -360,14 +361,15 @@ class WorkflowResource(ModelResource):
         return row_result
 
     def check_version(self, session, row):
-        """Refuse the row if its item changed since the file's export (its ``version``) or
-        since the preview showed it; remember the version this run saw."""
+        """Build on the version the file was exported at (its ``version`` column), or else
+        the one the preview showed: changes made since are merged field by field, and a
+        row that changes a field someone else changed since is refused, naming it."""
         if session.item is None:
             return
         slug = session.item.slug
-        session.check(cell_text(row.get("version")) or None)
-        session.check(self.seen_versions.get(slug))
-        self.seen_versions[slug] = session.token
+        seen = cell_text(row.get("version")) or self.seen_versions.get(slug)
+        session.check(seen, merge=True)
+        self.seen_versions.setdefault(slug, session.token)
 
     def readable_row(self, row):
         """The cells as they were before export escaped them, and the slugs without the
@@ -528,6 +530,16 @@ class WorkflowImportForm(ImportForm):
             self.add_error("import_file", "This file has a header row but no rows to import.")
 
 
+class CsvFirstExportForm(SelectableFieldsExportForm):
+    """The export form, with CSV chosen: what most exports are for."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        titles = [str(title).lower() for _, title in self.fields["format"].choices]
+        if "csv" in titles:
+            self.fields["format"].initial = self.fields["format"].choices[titles.index("csv")][0]
+
+
 class WorkflowConfirmImportForm(ConfirmImportForm):
     """The confirmation, with the version of each item the preview showed."""
 
@@ -554,6 +566,7 @@ class WorkflowImportExportMixin(ImportExportMixin):
 
     import_form_class = WorkflowImportForm
     confirm_form_class = WorkflowConfirmImportForm
+    export_form_class = CsvFirstExportForm
     import_template_name = "admin/import_export/workflow_import.html"
 
     def has_import_permission(self, request):
@@ -639,7 +652,20 @@ class WorkflowImportExportMixin(ImportExportMixin):
             )
         if summary["unchanged"]:
             done.append(f"{summary['unchanged']} unchanged")
-        messages.success(request, f"Import finished: {', '.join(done)}.")
+        finished = f"Import finished: {', '.join(done)}."
+        if summary["waiting_ids"]:
+            site = self.admin_site.name
+            changelist = reverse(f"{site}:{opts.app_label}_{opts.model_name}_changelist")
+            ids = ",".join(str(pk) for pk in summary["waiting_ids"])
+            finished = format_html(
+                '{} <a href="{}?id__in={}">Show the items awaiting a Publisher</a> (they are '
+                'also in the <a href="{}">inbox</a>).',
+                finished,
+                changelist,
+                ids,
+                reverse(f"{site}:review-dashboard"),
+            )
+        messages.success(request, finished)
         if summary["rejected"]:
             messages.warning(
                 request,
@@ -674,13 +700,17 @@ def summarise(result):
     """
     rows = list(result.rows)
     updates = [row for row in rows if row.import_type == RowResult.IMPORT_TYPE_UPDATE]
-    waiting = sum(getattr(row, "outcome", None) == "unpublished changes" for row in updates)
+    waiting_rows = [
+        row for row in updates if getattr(row, "outcome", None) == "unpublished changes"
+    ]
+    waiting = len(waiting_rows)
     rejected_rows = [row for row in rows if not row.is_valid()]
     new = sum(row.import_type == RowResult.IMPORT_TYPE_NEW for row in rows)
     return {
         "new": new,
         "changed": len(updates) - waiting,
         "waiting": waiting,
+        "waiting_ids": [row.object_id for row in waiting_rows if row.object_id is not None],
         "unchanged": sum(row.import_type == RowResult.IMPORT_TYPE_SKIP for row in rows),
         "rejected": len(rejected_rows),
         "rejected_rows": rejected_rows,

@@ -29,7 +29,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from reversion.models import Version
 
-from . import guard, history, signals
+from . import guard, history, merging, signals
 from .models import (
     Change,
     ContentVersion,
@@ -71,6 +71,41 @@ class StaleEdit(Exception):
         )
 
 
+class EditConflict(StaleEdit):
+    """Both editors changed the same fields, each their own way: the save is refused, with
+    both values of each field, for the editor to choose."""
+
+    def __init__(self, item, changes, result, token):
+        self.item = item
+        self.changes = changes
+        self.result = result
+        #: The version the editor's next save builds on, having seen theirs.
+        self.token = token
+        self.conflicts = [
+            {
+                "field": key,
+                "label": result.label(key),
+                "theirs": result.shown(result.theirs, key),
+                "mine": result.shown(result.mine, key),
+            }
+            for key in result.conflicts
+        ]
+        who = (
+            ", ".join(
+                sorted(
+                    {change.user.get_username() if change.user else "someone" for change in changes}
+                )
+            )
+            or "someone"
+        )
+        Exception.__init__(
+            self,
+            f"“{item}” was changed after you opened it, by {who}, in the same fields as "
+            f"yours: {', '.join(entry['label'] for entry in self.conflicts)}. "
+            "Your version was not saved.",
+        )
+
+
 def set_state(item, **fields):
     """Change an item's state fields in place (no save signals run, so the content
     version is bumped here: what the public sees may change with the state)."""
@@ -99,6 +134,10 @@ class Edit:
         self.saved_item = None
         self.outcome = None
         self.change = None
+        #: (token, base, theirs) while this edit merges with changes made since ``token``.
+        self.merging = None
+        #: Whose changes, to which fields, a merge kept: [(user name, [labels])].
+        self.merged_with = []
 
     # Entering -------------------------------------------------------------
 
@@ -146,10 +185,24 @@ class Edit:
         """Saving or submitting a live item: the changes wait as unpublished changes."""
         return self.was_live and self.action in (Action.SAVE, Action.SUBMIT)
 
-    def check(self, token):
-        """Refuse the edit if the item changed since the version ``token`` names."""
-        if self.item is not None and token is not None and str(token) != self.token:
+    def check(self, token, merge=False):
+        """Refuse the edit if the item changed since the version ``token`` names; or, with
+        ``merge`` (a change to the content, not a decision about it), merge it with the
+        changes made since, field by field, when it is saved (see :mod:`merging`)."""
+        if self.item is None or token is None or str(token) == self.token:
+            return
+        changes = Change.filter_item(self.item)
+        if str(token) == "0":  # opened before any change: the version the first one kept
+            base = changes.filter(action=Change.Action.BASELINE).order_by("pk").first()
+        else:
+            base = changes.filter(pk=int(token)).first() if str(token).isdigit() else None
+        if not merge or base is None or base.action == Change.Action.DELETED:
             raise StaleEdit(self.item, history.changes_since(self.item, token))
+        self.merging = (
+            token,
+            history.WorkingCopy(base.revision, self.model, self.item.pk),
+            history.WorkingCopy.of_rows(self.item),
+        )
 
     def saved(self, item):
         self.saved_item = item
@@ -163,6 +216,9 @@ class Edit:
         if self.action in NEEDS_PUBLISHER:
             require_publisher(self.user, self.model, f"{self.action.value} items")
         item = self.model._base_manager.get(pk=self.saved_item.pk)
+        if self.merging is not None:
+            self.merge(item)
+            item = self.model._base_manager.get(pk=item.pk)
         if self.schedule(item) != self.schedule_before:
             require_publisher(self.user, self.model, "schedule items")
         apart = self.keeps_changes_apart
@@ -205,6 +261,29 @@ class Edit:
                 record_public_change(item, self.public_before)
         self.outcome = self.outcome_of(status, apart)
         self.item = self.model._base_manager.get(pk=item.pk) if apart else item
+
+    def merge(self, item, conflicts_allowed=False):
+        """Keep what others changed since the editor's version in the fields the editor did
+        not change; refuse, with both values, where both changed the same field (or, with
+        ``conflicts_allowed``, keep the editor's value there: to show the merge)."""
+        token, base, theirs = self.merging
+        result = merging.merge(base, theirs, history.WorkingCopy.of_rows(item))
+        since = history.changes_since(item, token)
+        if result.conflicts and not conflicts_allowed:
+            raise EditConflict(item, since, result, self.token)
+        merging.keep_theirs(result, theirs, item)
+        kept = {result.label(key) for key in result.theirs_only}
+        for change in since:
+            labels = [entry["label"] for entry in change.changes if entry["label"] in kept]
+            if labels:
+                who = change.user.get_username() if change.user else "someone"
+                self.merged_with.append((who, labels))
+
+    def show_merge(self):
+        """Put the merge in the rows for a form to show (the editor's value where both
+        changed a field), and keep nothing of it: the session then leaves unchanged."""
+        self.merge(self.model._base_manager.get(pk=self.item.pk), conflicts_allowed=True)
+        self.saved_item = None
 
     def status_after(self, item):
         return {
@@ -261,8 +340,19 @@ class Edit:
             snapshot=self.before,
         )
 
+    def merged_words(self):
+        """ "merged with edna's change to Body" (or nothing, when nothing was merged)."""
+        if not self.merged_with:
+            return ""
+        parts = [f"{who}'s change to {', '.join(labels)}" for who, labels in self.merged_with]
+        return f"merged with {' and '.join(parts)}"
+
     def message(self):
         """What happened, for the person who made the change."""
+        text = self.outcome_message()
+        return f"{text[:-1]} ({self.merged_words()})." if self.merged_with else text
+
+    def outcome_message(self):
         item = self.item
         return {
             "unchanged": f"Nothing changed in “{item}”.",

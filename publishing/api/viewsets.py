@@ -37,6 +37,10 @@ from .renderers import CSVRenderer, JSONRenderer, csv_rows
 from .schema import ContentAutoSchema
 from .serializers import ChangeSerializer
 
+#: Names, on a write merged with changes made since its If-Match version, whose changes
+#: to which fields were kept: ``edna: Body; paula: Sectors``.
+MERGED_HEADER = "Merged-With"
+
 
 class StillInUse(APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -214,7 +218,12 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         else:
             answer = status.HTTP_200_OK
         _, data, _ = self.working_data(request, self.written(session))
-        return Response(data, status=answer)
+        response = Response(data, status=answer)
+        if session.merged_with:
+            response[MERGED_HEADER] = "; ".join(
+                f"{who}: {', '.join(labels)}" for who, labels in session.merged_with
+            )
+        return response
 
     def written(self, session):
         """The item an edit wrote, read again by key (a write may have changed its slug)."""
@@ -255,6 +264,13 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         header = request.headers.get("If-Match")
         if not header or header.strip() == "*":
             return
+        sent = parse_etags(header)
+        read_version = next((version_in(tag) for tag in sent if version_in(tag)), None)
+        if session is not None and read_version not in (None, session.token):
+            # An editor's read of an older version: their write is merged with the changes
+            # made since, field by field, or refused (412) where both changed one field.
+            session.check(read_version, merge=True)
+            return
         if session is not None:
             # Inside an edit the rows already hold the working copy.
             data = self.get_serializer(instance).data
@@ -265,10 +281,9 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             representation_etag(data, media_type, version)
             for media_type in (JSONRenderer.media_type, getattr(request, "accepted_media_type", ""))
         }
-        sent = parse_etags(header)
         if current & set(sent):
             return
-        since = next((version_in(tag) for tag in sent if version_in(tag)), None)
+        since = read_version
         if since is None:
             raise PreconditionFailed(
                 f"“{instance}” is not the version you read: it changed since. "
