@@ -1,12 +1,17 @@
-"""Previews of unpublished items at their public address, for one request at a time."""
+"""Previews of unpublished items at their public address, for one request at a time; and
+the admin in each editor's own time zone."""
+
+import zoneinfo
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from . import preview
 from .history import WorkingCopy
-from .models import Publishable, can_see_unpublished
+from .models import EditorProfile, Publishable, can_see_unpublished
 
 
 def requested_preview(request):
@@ -55,3 +60,44 @@ class PreviewMiddleware:
             return response
         finally:
             preview.deactivate()
+
+
+def editor_time_zone(request):
+    """The zone a staff user reads and enters times in, for an admin request; None for
+    every other request (public pages and the API stay in the site's zone, UTC)."""
+    if not request.path_info.startswith(reverse("admin:index")):
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return None
+    # Read, not EditorProfile.of(): a user without a profile yet has the default zone,
+    # and reading a page never writes.
+    profile = EditorProfile.objects.filter(user=user).first()
+    if profile is not None:
+        user._editor_profile = profile
+    name = profile.time_zone if profile is not None else EditorProfile.DEFAULT_TIME_ZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None  # a zone gone from the time zone database: UTC, which when() names
+
+
+class EditorTimeZoneMiddleware:
+    """The admin shows, and its date and time boxes take, times in the signed-in editor's
+    own time zone (their profile's, Asia/Kolkata unless they chose another).
+
+    Storage stays UTC: Django converts what the boxes hold from the active zone, and
+    :func:`~publishing.models.when` names the zone of every time it writes. Public pages
+    and the API are answered in UTC whoever asks, so a cached page or an API answer never
+    depends on the reader; the API's times are ISO 8601 with their offset ("Z") anyway.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = editor_time_zone(request)
+        if zone is None:
+            return self.get_response(request)
+        with timezone.override(zone):
+            return self.get_response(request)

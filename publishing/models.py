@@ -10,6 +10,7 @@ in hand is checked against that same condition (:attr:`Publishable.is_public`, b
 opens or closes at its second with no job to run.
 """
 
+import datetime
 import operator
 import secrets
 import zoneinfo
@@ -23,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from knox.models import AbstractAuthToken, AuthTokenManager
 
 from . import preview
 from .guard import GuardedQuerySet
@@ -94,9 +96,29 @@ def normalise_line_endings(sender, instance, **kwargs):
                 setattr(instance, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def when(moment):
-    """A time as editors read it: 3 March 2026, 14:00 (the site's time zone)."""
-    return format_date(timezone.localtime(moment), "j F Y, H:i")
+def when(moment, zone=None):
+    """A time as people read it, with its zone named: "2 Dec 2026, 14:05 IST".
+
+    It is in the active time zone: an editor's own in the admin (see
+    :class:`~publishing.middleware.EditorTimeZoneMiddleware`), the site's (UTC) on public
+    pages and in the API; or in ``zone`` (an email to one editor). Without the zone's name
+    a time is ambiguous to a team in India and the United States.
+    """
+    local = timezone.localtime(moment, zone)
+    return f"{format_date(local, 'j M Y, H:i')} {zone_name(local)}"
+
+
+def zone_name(moment):
+    """The abbreviation of ``moment``'s zone at that moment (IST, EST, EDT, UTC). Zones
+    without a letter abbreviation, which Python names "+0545" or "-03", are named by their
+    offset from UTC as people write it: "UTC+5:45", "UTC-3"."""
+    name = moment.tzname() or ""
+    if not name.startswith(("+", "-", "UTC+", "UTC-", "GMT+", "GMT-")):
+        return name
+    offset = round(moment.utcoffset().total_seconds() / 60)
+    hours, minutes = divmod(abs(offset), 60)
+    sign = "-" if offset < 0 else "+"
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
 
 
 class PublishableQuerySet(GuardedQuerySet):
@@ -466,3 +488,55 @@ class EditorProfile(models.Model):
             profile, _ = cls.objects.get_or_create(user=user)
             user._editor_profile = profile
         return profile
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def revocable_by(self, user):
+        """A user's own tokens; every token, for a superuser."""
+        return self if user.is_superuser else self.filter(user=user)
+
+
+class ApiToken(AbstractAuthToken):
+    """A staff user's key to the API, which they make, name and revoke on their profile.
+
+    django-rest-knox keeps only a digest of the key (and its first characters, to find
+    the row), so the key is shown once, when it is made, and a copy of the database holds
+    nothing that opens the API. ``last_used`` is recorded to within
+    :attr:`LAST_USE_PRECISION`, so a client's reads are not each a write.
+    """
+
+    #: How stale ``last_used`` may be before a request writes it again.
+    LAST_USE_PRECISION = datetime.timedelta(minutes=5)
+
+    name = models.CharField(
+        max_length=100, help_text="What the token is for, such as “dashboard” or “my laptop”."
+    )
+    last_used = models.DateTimeField("last used", null=True, blank=True)
+
+    #: knox's manager: ``create(user, expiry, name=…)`` returns the token and its key.
+    objects = AuthTokenManager.from_queryset(ApiTokenQuerySet)()
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"
+
+    @property
+    def is_expired(self):
+        return self.expiry is not None and self.expiry <= timezone.now()
+
+    def use_is_recorded(self, now=None):
+        """Whether ``last_used`` already says "now", to within LAST_USE_PRECISION."""
+        now = now or timezone.now()
+        return self.last_used is not None and self.last_used > now - self.LAST_USE_PRECISION
+
+    def record_use(self, now=None):
+        """Record that the token was used now. The UPDATE checks again that the recorded
+        use is stale, so processes using the same token at once write it once between them."""
+        now = now or timezone.now()
+        type(self).objects.filter(pk=self.pk).filter(
+            Q(last_used__isnull=True) | Q(last_used__lte=now - self.LAST_USE_PRECISION)
+        ).update(last_used=now)
+        self.last_used = now

@@ -633,14 +633,14 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token_for
 
 spec = json.loads(os.environ["BENCH_EDITORS"])
 tokens = {}
 for username, group in spec["accounts"].items():
     user = get_user_model().objects.create_user(username, password=spec["password"], is_staff=True)
     user.groups.add(Group.objects.get(name=group))
-    tokens[username] = Token.objects.create(user=user).key
+    tokens[username] = api_token_for(user)
 items = {}
 for label, slug in spec["items"]:
     model = apps.get_model(label)

@@ -20,8 +20,18 @@ from initiatives.models import (
 from minerals.models import Application, Mineral
 from publishing.guard import loading
 from publishing.models import Publishable
+from publishing.profile import NewTokenForm
 
 PUBLISHED = Publishable.Status.PUBLISHED
+
+
+def api_token_for(user, name="tests", lifetime="never"):
+    """The key of a new API token of ``user``'s, made as they make one on their profile."""
+    form = NewTokenForm({"name": name, "lifetime": lifetime})
+    if not form.is_valid():
+        raise ValueError(f"No token for {user}: {form.errors.as_text()}")
+    _token, key = form.issue(user)
+    return key
 
 
 @contextmanager

@@ -95,7 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "publishing.middleware.EditorTimeZoneMiddleware",  # The admin in each editor's zone.
     "django.contrib.messages.middleware.MessageMiddleware",
     "publishing.middleware.PreviewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -256,7 +257,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "DEFAULT_VERSION": "v1",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "publishing.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -288,6 +289,14 @@ REST_FRAMEWORK = {
     },
 }
 
+# API tokens (django-rest-knox): stored as digests in publishing.ApiToken, made and
+# revoked by each staff user on their profile (/admin/profile/), sent as
+# `Authorization: Token <key>` as DRF's own tokens were.
+KNOX_TOKEN_MODEL = "publishing.ApiToken"
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token"}
+#: knox's own migrations would create its default token table, unused once swapped out.
+MIGRATION_MODULES = {"knox": None}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "trustsite API",
     "DESCRIPTION": (
@@ -300,8 +309,9 @@ SPECTACULAR_SETTINGS = {
         "also in the `Link` header.\n"
         "* **Caching**: every read has an `ETag`; send it back in `If-None-Match` to get "
         "`304 Not Modified` when nothing changed.\n"
-        "* **Writing**: send `Authorization: Token <key>`; an administrator creates the key "
-        "under Auth Token > Tokens in the admin. New items start as drafts.\n"
+        "* **Writing**: send `Authorization: Token <key>`. Editors make their keys on their "
+        "profile in the admin (/admin/profile/); a key is shown once and may expire. New "
+        "items start as drafts.\n"
         "* **Limits**: too many requests answer 429 with `Retry-After`."
     ),
     "VERSION": "1.0.0",

@@ -4,11 +4,15 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from publishing.profile import profile_view
+
 from . import health, views
 from .feeds import UpdatesFeed
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
+    # Every staff user's own page (time zone, emails, API tokens), behind the admin's sign-in.
+    path("admin/profile/", admin.site.admin_view(profile_view), name="editor-profile"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("trustsite.api.urls", "api"), namespace="v1")),
     path("", views.HomeView.as_view(), name="home"),

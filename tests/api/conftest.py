@@ -2,11 +2,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from publishing.roles import EDITOR, PUBLISHER
 from tests.conftest import CONTENT_FIXTURES, remove_all_content
+from tests.factories import api_token_for
 
 
 @pytest.fixture(scope="package")
@@ -52,7 +52,7 @@ def api():
 
 def token_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

@@ -1,20 +1,25 @@
 """The API follows the same workflow as the admin: roles, unpublished changes, history, 412."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from initiatives.models import Figure, Milestone, Sector
 from minerals.models import Application, Mineral
 from publishing.models import Change, Draft, Status
-from tests.factories import ApplicationFactory, FigureFactory, SectorFactory, arranged
+from tests.factories import (
+    ApplicationFactory,
+    FigureFactory,
+    SectorFactory,
+    api_token_for,
+    arranged,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def token_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 
@@ -102,7 +107,7 @@ def test_publisher_write_to_a_live_item_is_live_at_once(content, publisher_api):
     assert APIClient().get("/api/v1/sectors/space/").json()["summary"] == "Orbits."
 
 
-def test_stale_if_match_is_refused_with_412_and_the_current_etag_succeeds(
+def test_stale_if_match_that_conflicts_is_refused_with_412_and_the_current_etag_succeeds(
     content, editor_api, publisher_api
 ):
     read = publisher_api.get("/api/v1/sectors/space/")
@@ -110,11 +115,10 @@ def test_stale_if_match_is_refused_with_412_and_the_current_etag_succeeds(
     editor_api.patch("/api/v1/sectors/space/", {"summary": "An editor's change."})
 
     refused = publisher_api.patch(
-        "/api/v1/sectors/space/", {"body": "Mine."}, HTTP_IF_MATCH=stale_tag
+        "/api/v1/sectors/space/", {"summary": "Mine."}, HTTP_IF_MATCH=stale_tag
     )
 
     assert refused.status_code == 412
-    assert "api" not in refused.json()["detail"].lower() or True
     assert "Summary" in refused.json()["detail"]
     assert "edith" in refused.json()["detail"]
     current = publisher_api.get("/api/v1/sectors/space/")["ETag"]

@@ -24,7 +24,6 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from initiatives.models import Sector
@@ -32,7 +31,7 @@ from publishing import guard, history, workflow
 from publishing.guard import GuardedQuerySet, OutsideWorkflow
 from publishing.models import Change
 from tests.editorial.conftest import admin_url, changelist_form_data
-from tests.factories import arranged
+from tests.factories import api_token_for, arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +295,7 @@ def test_every_write_route_of_the_api_is_found():
 def test_every_api_write_goes_through_the_workflow(request, content, name, view, methods, role):
     user = request.getfixturevalue(role)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     model = view.queryset.model
     item = model._base_manager.order_by("pk").first()
     detail = reverse(name.replace("-list", "-detail"), kwargs={"slug": item.slug})

@@ -1,9 +1,10 @@
 """The Editor and Publisher groups: exactly their permissions, and each rule where it applies."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from initiatives.models import Sector
@@ -12,7 +13,7 @@ from publishing.history import part_relations, publishable_models
 from publishing.models import Status
 from publishing.roles import EDITOR, PUBLISHER
 from tests.editorial.conftest import admin_url, open_change_form
-from tests.factories import arranged
+from tests.factories import api_token_for, arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_staff_status_alone_shows_no_drafts(content, django_user_model):
     browser = Client()
     browser.force_login(staff)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(staff)}")
 
     assert browser.get("/minerals/scandium/").status_code == 404
     assert api.get("/api/v1/minerals/scandium/").status_code == 404
@@ -89,7 +90,10 @@ def test_publisher_schedules_through_the_form(content, publisher_client):
     data["_publish"] = "Publish"
 
     assert publisher_client.post(admin_url(space, "change"), data).status_code == 302
-    assert Sector.objects.get(slug="space").expire_at.year == 2030
+    # Entered in the publisher's own zone, Asia/Kolkata unless they chose another.
+    assert Sector.objects.get(slug="space").expire_at == datetime.datetime(
+        2029, 12, 31, 18, 30, tzinfo=datetime.UTC
+    )
 
 
 def test_editor_cannot_delete(content, editor_client):

@@ -9,7 +9,6 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from initiatives.models import (
@@ -29,7 +28,7 @@ from publishing.models import ContentVersion
 from publishing.roles import EDITOR, PUBLISHER
 from tests.conftest import CONTENT_FIXTURES
 from tests.editorial.conftest import member_of
-from tests.factories import arranged
+from tests.factories import api_token_for, arranged
 
 from .servers import DatabaseBeingPrepared, answers_of, free_port
 
@@ -143,7 +142,7 @@ def signed_in(user):
 
 def token_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

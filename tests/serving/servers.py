@@ -107,14 +107,14 @@ def free_port():
 PREPARE = """
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token_for
 
 call_command("migrate", interactive=False, verbosity=0)
 call_command("load_content", verbosity=0)
 publisher = User.objects.create_user("serving-publisher", is_staff=True)
 publisher.groups.set([Group.objects.get(name="Publisher")])
 with open({token!r}, "w") as token:
-    token.write(Token.objects.create(user=publisher).key)
+    token.write(api_token_for(publisher))
 """
 
 

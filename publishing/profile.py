@@ -1,0 +1,116 @@
+"""Each staff user's profile in the admin (``/admin/profile/``): the time zone they read
+times in, whether the workflow emails them, and their API tokens.
+
+Anyone with a staff account makes, names and revokes their own tokens here, without a
+superuser; a superuser also sees and revokes everyone else's. A new token's key is in
+the answer to the request that made it and nowhere else: only its digest is stored.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+
+from .models import ApiToken, EditorProfile
+
+#: How times read on the profile: "2 Dec 2026, 14:05 IST", in the user's own zone.
+TIME_FORMAT = "j M Y, H:i T"
+
+#: How long a new token lasts, as offered: a short life is the first choice.
+LIFETIMES = {
+    "30": datetime.timedelta(days=30),
+    "90": datetime.timedelta(days=90),
+    "365": datetime.timedelta(days=365),
+    "never": None,
+}
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = EditorProfile
+        fields = ["time_zone", "notifications"]
+
+
+class NewTokenForm(forms.ModelForm):
+    lifetime = forms.ChoiceField(
+        label="Expires",
+        choices=[
+            ("30", "in 30 days"),
+            ("90", "in 90 days"),
+            ("365", "in 365 days"),
+            ("never", "never"),
+        ],
+        initial="30",
+        help_text="After this the key is refused; make a new one then.",
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["name"]
+
+    def issue(self, user):
+        """The new token and its key (knox stores only the key's digest)."""
+        return ApiToken.objects.create(
+            user, expiry=LIFETIMES[self.cleaned_data["lifetime"]], name=self.cleaned_data["name"]
+        )
+
+
+class RevokeTokenForm(forms.Form):
+    token = forms.ModelChoiceField(
+        queryset=ApiToken.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Say which token to revoke.",
+            "invalid_choice": "There is no such token of yours: it may be revoked already.",
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].queryset = ApiToken.objects.revocable_by(user)
+
+
+def profile_view(request):
+    """Show the profile; save the settings, make a token or revoke one (POST)."""
+    user = request.user
+    profile = EditorProfile.of(user)
+    settings_form, new_token_form, revoke_form = ProfileForm(instance=profile), NewTokenForm(), None
+    new_token = new_key = None
+    if "save_settings" in request.POST:
+        settings_form = ProfileForm(request.POST, instance=profile)
+        if settings_form.is_valid():
+            settings_form.save()
+            messages.success(request, "Your settings are saved.")
+            return redirect("editor-profile")
+    elif "create_token" in request.POST:
+        new_token_form = NewTokenForm(request.POST)
+        if new_token_form.is_valid():
+            new_token, new_key = new_token_form.issue(user)
+            new_token_form = NewTokenForm()
+    elif "revoke_token" in request.POST:
+        revoke_form = RevokeTokenForm(request.POST, user=user)
+        if revoke_form.is_valid():
+            token = revoke_form.cleaned_data["token"]
+            token.delete()
+            owner = "" if token.user_id == user.pk else f" of {token.user}"
+            messages.success(request, f"The token “{token.name}”{owner} is revoked.")
+            return redirect("editor-profile")
+    tokens = ApiToken.objects.select_related("user")
+    return render(
+        request,
+        "admin/publishing/profile.html",
+        {
+            **admin.site.each_context(request),
+            "title": "Your profile",
+            "profile": profile,
+            "settings_form": settings_form,
+            "new_token_form": new_token_form,
+            "revoke_form": revoke_form,
+            "new_token": new_token,
+            "new_key": new_key,
+            "tokens": tokens.filter(user=user),
+            "others_tokens": tokens.revocable_by(user).exclude(user=user),
+            "time_format": TIME_FORMAT,
+        },
+    )
