@@ -825,7 +825,7 @@ class RelatedItemsFormSet(BaseInlineFormSet):
                 form.add_error(None, f"{stale} Reload the page to see it.")
 
 
-class RelatedItemsInline(admin.TabularInline):
+class RelatedItemsInline(admin.StackedInline):
     """Related items of their own, added and edited on another item's page under the same
     workflow as on their own page: a new one starts as a draft, a change to a live one
     waits as unpublished changes for an Editor, and each is recorded in its own history."""

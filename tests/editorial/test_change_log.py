@@ -1,6 +1,7 @@
 """The public change log: dated changes to public content, never drafts, comments or names."""
 
 import datetime
+import zoneinfo
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from initiatives.models import Figure, Sector, Source
 from minerals.models import Mineral
-from publishing.models import PublicChange, Status
+from publishing.models import EditorProfile, PublicChange, Status
 from tests.editorial.conftest import admin_url, open_change_form
 from tests.factories import FigureFactory, arranged
 
@@ -121,7 +122,9 @@ def test_the_change_log_never_names_an_item_the_public_cannot_see(content, publi
 def schedule(client, item, go_live_at, **fields):
     data = open_change_form(client, item)
     data.update(fields)
-    data["go_live_at_0"], data["go_live_at_1"] = go_live_at.strftime("%Y-%m-%d %H:%M:%S").split()
+    # The form's boxes are in the editor's own zone (their profile's default, here).
+    local = timezone.localtime(go_live_at, zoneinfo.ZoneInfo(EditorProfile.DEFAULT_TIME_ZONE))
+    data["go_live_at_0"], data["go_live_at_1"] = local.strftime("%Y-%m-%d %H:%M:%S").split()
     data["_publish"] = "Publish"
     response = client.post(admin_url(item, "change"), data)
     assert response.status_code == 302, response.context and response.context["errors"]
