@@ -10,13 +10,14 @@ class PublishingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from . import guard
+        from . import guard, notifications
         from .cache import connect_signals
         from .history import part_relations, publishable_models, register_models
         from .models import normalise_line_endings
 
         register_models()
         connect_signals()
+        notifications.connect()
         guard.connect(publishable_models(), part_relations)
         for model in guard.guarded():
             pre_save.connect(normalise_line_endings, sender=model, dispatch_uid=f"lines-{model}")

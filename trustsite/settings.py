@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONCE as CSP_NONCE
@@ -374,6 +375,66 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Email: the workflow's notifications to editors (publishing/notifications.py). EMAIL_URL
+# says it in one variable (smtp://user:password@host:587/?tls=true; smtps:// for TLS from
+# the first byte; console:// prints them); else Django's own EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL. With neither,
+# development prints each email on the console and production hands them to the mail
+# server on localhost:25. Tests use Django's in-memory outbox. The emails are sent while
+# the request that caused them finishes, so a mail server that hangs is given up on after
+# EMAIL_TIMEOUT seconds.
+EMAIL_SCHEMES = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def email_settings(url, timeout=10):
+    """Django's EMAIL_* settings from an EMAIL_URL (user and password percent-encoded)."""
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with {', '.join(f'{name}://' for name in EMAIL_SCHEMES)}."
+        )
+    options = {key.lower(): value.lower() for key, value in parse_qsl(parts.query)}
+    ssl = parts.scheme == "smtps" or options.get("ssl") in {"1", "true", "yes", "on"}
+    tls = options.get("tls") in {"1", "true", "yes", "on"}
+    if ssl and tls:
+        raise ImproperlyConfigured("EMAIL_URL: use either TLS (tls=true) or SSL (smtps://).")
+    try:
+        port = parts.port
+        timeout = int(options.get("timeout", timeout))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"EMAIL_URL: {error}.") from error
+    return {
+        "EMAIL_BACKEND": EMAIL_SCHEMES[parts.scheme],
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": port or (465 if ssl else 587 if tls else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls,
+        "EMAIL_USE_SSL": ssl,
+        "EMAIL_TIMEOUT": timeout,
+    }
+
+
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_settings(os.environ["EMAIL_URL"], EMAIL_TIMEOUT))
+else:
+    EMAIL_BACKEND = EMAIL_SCHEMES[
+        "smtp" if PRODUCTION or os.environ.get("EMAIL_HOST") else "console"
+    ]
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <webmaster@localhost>")
 
 # One line per event: Django's own loggers pass their records up to the root handler
 # instead of printing them a second time with theirs. runserver's request lines stay.
