@@ -210,3 +210,38 @@ def test_token_holder_writes_a_draft_and_is_refused_on_a_stale_etag(
     assert outcome["changed"] == (200, "Machines that sense and act.")
     assert outcome["stale"][0] == 412 and "summary" in outcome["stale"][1].lower()
     assert Sector.objects.get(slug="robotics").summary == "Machines that sense and act."
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method.upper(), operation
+
+
+def test_schema_declares_conditional_answers_error_bodies_and_json_bodies(served_schema):
+    missing = []
+    for path, method, operation in operations(served_schema):
+        responses = operation["responses"]
+        expected = {"429"} | ({"304"} if method == "GET" else set())
+        if method in ("PUT", "PATCH", "DELETE"):
+            expected |= {"412", "401", "403"}
+        missing += [f"{method} {path} {code}" for code in expected - set(responses)]
+        missing += [
+            f"{method} {path} {code} body"
+            for code, response in responses.items()
+            if code[0] == "4" and "content" not in response
+        ]
+        body = operation.get("requestBody", {}).get("content", {})
+        if body and set(body) != {"application/json"}:
+            missing.append(f"{method} {path} body {sorted(body)}")
+    assert missing == []
+
+
+def test_schema_ranges_and_required_fields_match_what_is_sent(served_schema):
+    components = served_schema["components"]["schemas"]
+
+    position = components["Figure"]["properties"]["position"]
+    assert (position["minimum"], position["maximum"]) == (0, 32767)
+    for name in ("Initiative", "Figure", "Milestone", "Sector", "PaginatedFigureList"):
+        assert set(components[name]["required"]) == set(components[name]["properties"]), name
+    assert not {"url", "created", "page"} & set(components["InitiativeRequest"]["properties"])
