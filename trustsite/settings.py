@@ -303,9 +303,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read the trustsite content (initiatives, sectors, minerals, figures, milestones "
         "and their sources) as JSON or CSV. Editors write with a token.\n\n"
-        "* **Items** are addressed by slug; related items appear as their API links and "
-        "are written as slugs. `page` is the item on the public site.\n"
-        "* **CSV**: add `?format=csv` or send `Accept: text/csv`.\n"
+        "* **Items** are addressed by slug; related items appear as their API links, with "
+        "their slugs beside them (`sectors` and `sector_slugs`, `country` and "
+        "`country_slug`), and are written as slugs. `page` is the item on the public site.\n"
+        "* **CSV**: each list's whole CSV is at `/api/v1/<resource>.csv`, with the list's "
+        "filters; `?format=csv` or `Accept: text/csv` on a list gives the same.\n"
         "* **Pages** of 20 items; `page_size` up to 100. The next and previous pages are "
         "also in the `Link` header.\n"
         "* **Caching**: every read has an `ETag`; send it back in `If-None-Match` to get "
@@ -315,7 +317,16 @@ SPECTACULAR_SETTINGS = {
         "items start as drafts.\n"
         "* **Limits**: too many requests answer 429 with `Retry-After`."
     ),
+    # A version Python packaging accepts, so that generated clients install: drf-spectacular
+    # would make it "1.0.0 (v1)"; publishing.api.schema.contract_hook keeps it plain.
     "VERSION": "1.0.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "publishing.api.schema.contract_hook",
+    ],
+    # Answers and request bodies as separate components: what is always sent is required
+    # in answers, and bodies leave out what cannot be written (url, created…).
+    "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     # Swagger UI: no badge image from validator.swagger.io (the Content-Security-Policy refuses

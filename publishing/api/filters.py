@@ -44,34 +44,43 @@ class SearchFilter(filters.SearchFilter):
 class OrderingFilter(filters.OrderingFilter):
     """Sort by the listed fields; an unknown field answers 400 instead of being ignored.
 
+    Keys may come in one parameter separated by commas (``ordering=unit,-value``) or in
+    repeated parameters (``ordering=unit&ordering=-value``), which is how generated
+    clients send a list: DRF alone would use only the last of them.
+
     The slug is always the last sort key, so that pages never overlap or skip items
     when many share a value of the sort field.
     """
 
     def get_ordering(self, request, queryset, view):
-        params = request.query_params.get(self.ordering_param)
-        if params:
-            allowed = {name for name, _ in self.get_valid_fields(queryset, view, {})}
-            unknown = [
-                term for term in params.split(",") if term.strip().lstrip("-") not in allowed
-            ]
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        self.ordering_param: [
-                            f"Cannot order by {', '.join(repr(term) for term in unknown)}. "
-                            f"Choose from: {', '.join(sorted(allowed))} (prefix - to reverse)."
-                        ]
-                    }
-                )
-        ordering = super().get_ordering(request, queryset, view)
-        if ordering and "slug" not in ordering and "-slug" not in ordering:
+        terms = [
+            term.strip()
+            for value in request.query_params.getlist(self.ordering_param)
+            for term in value.split(",")
+        ]
+        if not any(terms):
+            return self.get_default_ordering(view)
+        allowed = {name for name, _ in self.get_valid_fields(queryset, view, {})}
+        unknown = [term for term in terms if term.lstrip("-") not in allowed]
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Cannot order by {', '.join(repr(term) for term in unknown)}. "
+                        f"Choose from: {', '.join(sorted(allowed))} (prefix - to reverse)."
+                    ]
+                }
+            )
+        ordering = self.remove_invalid_fields(queryset, terms, view, request)
+        if "slug" not in ordering and "-slug" not in ordering:
             ordering = [*ordering, "slug"]
         return ordering
 
     def get_schema_operation_parameters(self, view):
+        """A list of keys, each named for generated clients (``NAME``, ``NAME_DESC``)."""
         fields = [name for name, _ in self.get_valid_fields(None, view, {})]
         choices = [option for name in fields for option in (name, f"-{name}")]
+        names = [option for name in fields for option in (name.upper(), f"{name.upper()}_DESC")]
         default = getattr(view, "ordering", None)
         default = ", ".join(default) if default else "the resource's natural order"
         return [
@@ -80,10 +89,15 @@ class OrderingFilter(filters.OrderingFilter):
                 "required": False,
                 "in": "query",
                 "description": (
-                    f"Sort keys, separated by commas; a leading - reverses one. Default: {default}."
+                    "Sort keys, the first deciding first; a leading - reverses one. Repeat the "
+                    "parameter (`ordering=unit&ordering=-value`) or separate the keys with "
+                    f"commas (`ordering=unit,-value`). Default: {default}."
                 ),
-                "schema": {"type": "array", "items": {"type": "string", "enum": choices}},
+                "schema": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": choices, "x-enum-varnames": names},
+                },
                 "style": "form",
-                "explode": False,
+                "explode": True,
             }
         ]

@@ -34,4 +34,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
         }
         for name, description in descriptions.items():
             paginated["properties"][name]["description"] = description
+        # Every page carries all four, next and previous as null where there is none.
+        paginated["required"] = list(descriptions)
         return paginated

@@ -1,7 +1,17 @@
-"""OpenAPI: document the error answers too, so clients (and schemathesis) know them."""
+"""OpenAPI: a contract that a client generated from it (openapi-python-client, say) can use
+as it is. Every answer a request may get is declared with its body, public reads declare
+no security requirement, bodies are JSON, and each list's CSV is an operation of its
+own (``/api/v1/<resource>.csv``), whose answer is text: a generated client parses each
+answer by its declared type, so JSON and CSV cannot share one operation."""
+
+import copy
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.settings import spectacular_settings
+from rest_framework import permissions
+
+from .renderers import CSVRenderer
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -16,39 +26,192 @@ ERROR_SCHEMA = {
 
 ERRORS = {
     "400": "Invalid input: a query parameter or a field of the body. The body names it.",
-    "401": "Writing needs a token (`Authorization: Token <key>`) or a session.",
+    "401": (
+        "Writing needs a token (`Authorization: Token <key>`) or a session; a token that "
+        "has expired or was revoked is refused, even for a read."
+    ),
     "403": "The user lacks the model permission for this change.",
     "404": "No visible item with this slug, or no such page of results.",
     "406": "The `Accept` header or `format` asks for a format the API does not give.",
     "409": "The item is still used by other items and cannot be deleted.",
+    "412": (
+        "The item changed since the version `If-Match` names (someone else changed a field "
+        "this write changes too): read it again and write on top of that."
+    ),
+    "415": "The body is not JSON: send it with `Content-Type: application/json`.",
     "429": "Too many requests: wait the number of seconds the `Retry-After` header gives.",
 }
 
+NOT_MODIFIED = {
+    "description": (
+        "Not modified: the `ETag` sent in `If-None-Match` (or the time in "
+        "`If-Modified-Since`) still holds. No body: use the copy you have."
+    )
+}
+
+ETAG_HEADER = {
+    "ETag": {
+        "schema": {"type": "string"},
+        "description": (
+            "This answer's version: send it in `If-None-Match` to read again cheaply, or in "
+            "`If-Match` to write only over this version."
+        ),
+    }
+}
+
+CONDITION_HEADERS = {
+    "GET": {
+        "name": "If-None-Match",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The `ETag` of a copy you have: answered 304 with no body if it is current.",
+    },
+    "WRITE": {
+        "name": "If-Match",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": (
+            "The `ETag` of the version you read: the write is refused (412) if the item has "
+            "changed since in a way that conflicts with it."
+        ),
+    },
+}
+
+#: The key under which a list operation carries its CSV twin to :func:`contract_hook`.
+CSV_TWIN = "x-trustsite-csv"
+
+
+def error_component(registry):
+    component = ResolvedComponent(
+        name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA
+    )
+    registry.register_on_missing(component)
+    return component
+
 
 class ContentAutoSchema(AutoSchema):
+    def is_public_read(self):
+        return self.method in permissions.SAFE_METHODS and any(
+            isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly)
+            for permission in self.view.get_permissions()
+        )
+
+    def map_renderers(self, attribute):
+        """JSON only: the CSV of a list is declared as an operation of its own."""
+        return [
+            value
+            for value in super().map_renderers(attribute)
+            if value not in (CSVRenderer.format, CSVRenderer.media_type)
+        ]
+
+    def _map_basic_serializer(self, serializer, direction):
+        """In answers every field is always present (null when it has no value), so
+        every field is required: clients then type it as what it is, not as maybe-unset."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and schema.get("properties"):
+            schema["required"] = list(schema["properties"])
+        return schema
+
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
-        component = ResolvedComponent(
-            name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA
-        )
-        registry.register_on_missing(component)
-        codes = ["400", "404", "406", "429"]
-        if method.upper() not in ("GET", "HEAD", "OPTIONS"):
-            codes += ["401", "403"]
-        if method.upper() == "DELETE":
+        method = method.upper()
+        error = error_component(registry)
+        # 401 also answers a read that sends a token that has expired or was revoked.
+        codes = ["400", "401", "404", "406", "429"]
+        if self.is_public_read():
+            # Anyone may read: no security requirement at all, as the generator decides
+            # from whether ``security`` is empty (openapi-python-client 0.29.1 would still
+            # demand an AuthenticatedClient with ``{}`` among the schemes). A token sent
+            # anyway still counts: editors read drafts with theirs.
+            operation["security"] = []
+        else:
+            codes.append("403")
+        if method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
+        if method in ("PUT", "PATCH", "DELETE"):
+            codes.append("412")
+        if method == "DELETE":
             codes.append("409")
-        for parameter in operation.get("parameters", []):
+        parameters = operation.setdefault("parameters", [])
+        for parameter in parameters:
             if parameter["in"] == "path" and parameter["name"] == "slug":
                 parameter.setdefault("description", "The item's slug, as in its `url`.")
         responses = operation.setdefault("responses", {})
+        if method == "GET":
+            parameters.append(CONDITION_HEADERS["GET"])
+            responses["200"].setdefault("headers", {}).update(ETAG_HEADER)
+            responses["304"] = NOT_MODIFIED
+        elif method in ("PUT", "PATCH", "DELETE"):
+            parameters.append(CONDITION_HEADERS["WRITE"])
+        if method in ("PUT", "PATCH"):
+            responses["202"] = {
+                **copy.deepcopy(responses["200"]),
+                "description": (
+                    "Kept as unpublished changes to a live item (an Editor's write, or "
+                    "`status: review`) until a Publisher publishes them: the item as its "
+                    "editors now see it."
+                ),
+            }
         for code in codes:
-            responses.setdefault(
-                code,
-                {
-                    "description": ERRORS[code],
-                    "content": {"application/json": {"schema": component.ref}},
-                },
-            )
+            response = responses.setdefault(code, {"description": ERRORS[code]})
+            response.setdefault("content", {"application/json": {"schema": error.ref}})
+        if (
+            method == "GET"
+            and getattr(self.view, "action", None) == "list"
+            and CSVRenderer in getattr(self.view, "renderer_classes", ())
+        ):
+            operation[CSV_TWIN] = True
         return operation
+
+
+def csv_operation(operation):
+    """The CSV twin of a list operation: the same filters, search and ordering, the whole
+    list at once (no pages), as text."""
+    twin = copy.deepcopy(operation)
+    twin["operationId"] = f"{operation['operationId']}_csv"
+    twin["summary"] = "The whole list as CSV"
+    twin["description"] = (
+        "Every matching item, one row each, with the JSON's fields as columns (a list of "
+        "links is one cell, the links separated by spaces), in one file rather than in "
+        "pages. The same as the list with `?format=csv` or `Accept: text/csv`."
+    )
+    twin["parameters"] = [
+        parameter
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] not in ("page", "page_size")
+    ]
+    twin["responses"] = {
+        "200": {
+            "description": "The CSV file, with its header row.",
+            "headers": ETAG_HEADER,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **{
+            code: response
+            for code, response in operation["responses"].items()
+            if code in ("304", "400", "429")
+        },
+    }
+    return twin
+
+
+def contract_hook(result, generator, request, public):
+    """Post-processing: the plain version (``1.0.0``, which packaging accepts; the API's
+    version is in its URLs, /api/v1/) and each list's CSV operation beside it."""
+    result["info"]["version"] = spectacular_settings.VERSION
+    paths = {}
+    for path, operations in result["paths"].items():
+        paths[path] = operations
+        twins = {
+            method: csv_operation(operation)
+            for method, operation in operations.items()
+            if operation.pop(CSV_TWIN, False)
+        }
+        if twins:
+            paths[path.rstrip("/") + ".csv"] = twins
+    result["paths"] = paths
+    return result

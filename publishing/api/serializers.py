@@ -5,6 +5,7 @@ import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.backends.base.operations import BaseDatabaseOperations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,7 +25,9 @@ class CleanLinkMixin:
     """
 
     def get_url(self, obj, view_name, request, format):
-        if request is None or format is not None or obj.pk in (None, ""):
+        # A CSV read at /api/v1/sectors.csv would otherwise link to /api/v1/sectors/ai.csv.
+        format = None
+        if request is None or obj.pk in (None, ""):
             return self.clean(super().get_url(obj, view_name, request, format))
 
         def reverse_slug(value):
@@ -96,6 +99,15 @@ class SlugHyperlinkField(CleanLinkMixin, serializers.HyperlinkedRelatedField):
         self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
 
 
+def singular(name):
+    """``sectors`` -> ``sector``, ``countries`` -> ``country``, ``children`` -> ``child``."""
+    if name == "children":
+        return "child"
+    if name.endswith("ies"):
+        return f"{name[:-3]}y"
+    return name.removesuffix("s")
+
+
 #: Every resource's publication state and window, beside its slug.
 PUBLICATION_FIELDS = ("status", "go_live_at", "expire_at")
 
@@ -153,6 +165,47 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
 
     serializer_related_field = SlugHyperlinkField
     serializer_url_field = SlugHyperlinkedIdentityField
+
+    def build_standard_field(self, field_name, model_field):
+        """Integers within the range their column holds on every database: SQLite would
+        let a PositiveSmallIntegerField reach 2**63 - 1, PostgreSQL stops at 32767, and the
+        schema and the validation must say the same on both."""
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        limits = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+        if limits and issubclass(field_class, serializers.IntegerField):
+            low, high = limits
+            kwargs["min_value"] = max(kwargs.get("min_value", low), low)
+            kwargs["max_value"] = min(kwargs.get("max_value", high), high)
+        return field_class, kwargs
+
+    def get_fields(self):
+        """Beside each related item's link, its slug (``country_slug``) or its items' slugs
+        (``sector_slugs``): the filters take slugs, so consumers need not cut them out of
+        links. Read-only: writes name related items by slug in the link's own field."""
+        fields = {}
+        for name, field in super().get_fields().items():
+            fields[name] = field
+            many = isinstance(field, serializers.ManyRelatedField)
+            link = field.child_relation if many else field
+            if not isinstance(link, SlugHyperlinkField):
+                continue
+            if not many:
+                fields[f"{name}_slug"] = serializers.SlugRelatedField(
+                    source=field.source or name,
+                    slug_field="slug",
+                    read_only=True,
+                    allow_null=field.allow_null,
+                    help_text=f"The slug of `{name}`, as the filters take it.",
+                )
+            else:
+                fields[f"{singular(name)}_slugs"] = serializers.SlugRelatedField(
+                    source=field.source or name,
+                    slug_field="slug",
+                    many=True,
+                    read_only=True,
+                    help_text=f"The slugs of `{name}`, in the same order, as filters take them.",
+                )
+        return fields
 
     def to_internal_value(self, data):
         """Every field's errors and the model's own rules, reported together.
