@@ -288,6 +288,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_ANON_RATE", "600/hour"),
         "user": os.environ.get("API_USER_RATE", "5000/hour"),
     },
+    # The API takes JSON bodies only (a form is 415): the tests' APIClient sends JSON too.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 # API tokens (django-rest-knox): stored as digests in publishing.ApiToken, made and
