@@ -8,15 +8,16 @@ class PublishingConfig(AppConfig):
     default = True
 
     def ready(self):
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_save, pre_save
 
-        from . import guard, notifications
+        from . import guard, notifications, workflow
         from .cache import connect_signals
         from .history import part_relations, publishable_models, register_models
-        from .models import normalise_line_endings
+        from .models import Change, normalise_line_endings
 
         register_models()
         connect_signals()
+        post_save.connect(workflow.announce_recorded, sender=Change, dispatch_uid="announce")
         notifications.connect()
         guard.connect(publishable_models(), part_relations)
         for model in guard.guarded():

@@ -13,9 +13,10 @@ named. Only active staff with an email address and notifications on in their pro
 (``/admin/profile/``) get them; each gets a message of their own, all through one
 connection.
 
-The receivers listen to :mod:`publishing.signals`, which the workflow sends after the
-transaction commits (:func:`~publishing.workflow.announce`), so a save that rolls back
-emails nobody. A mail server that fails is logged once and changes nothing: the change
+The receivers listen to :mod:`publishing.signals`, which the workflow sends for every
+submission, send-back and publication it records, whatever the channel, after the
+transaction commits (:func:`~publishing.workflow.announce_recorded`), so a save that
+rolls back emails nobody. A mail server that fails is logged once and changes nothing: the change
 has committed already.
 """
 
@@ -25,13 +26,12 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models.signals import post_save
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from . import history, signals, workflow
+from . import history, signals
 from .models import Change, EditorProfile, Status, when
 
 logger = logging.getLogger(__name__)
@@ -57,28 +57,6 @@ def connect():
     signals.submitted.connect(on_submitted, dispatch_uid="notify-submitted")
     signals.sent_back.connect(on_sent_back, dispatch_uid="notify-sent-back")
     signals.published.connect(on_published, dispatch_uid="notify-published")
-    post_save.connect(announce_recorded, sender=Change, dispatch_uid="announce-recorded")
-
-
-def announce_recorded(sender, instance, created, raw=False, **kwargs):
-    """Announce each submission and publication as the workflow records it.
-
-    The workflow announces send-backs itself, but not (yet) submissions and
-    publications; every one of them is recorded as a :class:`Change` inside the edit's
-    transaction, so they are announced from here, by the same :func:`workflow.announce`,
-    and only once that transaction commits. Should the workflow announce them itself,
-    this receiver goes.
-    """
-    signal = {
-        Change.Action.SUBMITTED: signals.submitted,
-        Change.Action.PUBLISHED: signals.published,
-    }.get(instance.action)
-    if raw or not created or signal is None:
-        return
-    model = instance.content_type.model_class()
-    item = model._base_manager.filter(pk=instance.object_id).first()
-    if item is not None:
-        workflow.announce(signal, item, instance, instance.user)
 
 
 def on_submitted(sender, item, change, user, **kwargs):

@@ -1,4 +1,6 @@
-"""What the workflow announces, once the transaction that did it has committed.
+"""What the workflow announces, once the transaction that did it has committed: every
+submission, send-back and publication it records, whichever channel made it
+(:func:`publishing.workflow.announce_recorded`).
 
 Receivers (the editors' notifications) hear only of what really happened: a save that
 rolls back announces nothing. Each signal is sent with ``sender`` the item's model and:

@@ -399,6 +399,29 @@ def announce(signal, item, change, user, **details):
     transaction.on_commit(send)
 
 
+#: The recorded actions that are announced, and their signals.
+ANNOUNCED = {
+    Change.Action.SUBMITTED: signals.submitted,
+    Change.Action.SENT_BACK: signals.sent_back,
+    Change.Action.PUBLISHED: signals.published,
+}
+
+
+def announce_recorded(sender, instance, created, raw=False, **kwargs):
+    """Announce each submission, send-back and publication as it is recorded.
+
+    Every channel (the form, the review screen, bulk actions, the API, imports) records
+    what it did as a :class:`Change`, so announcing from the record, rather than from
+    each channel, leaves none of them out; and only once its transaction commits.
+    """
+    signal = ANNOUNCED.get(instance.action)
+    if raw or not created or signal is None:
+        return
+    item = instance.content_type.model_class()._base_manager.filter(pk=instance.object_id).first()
+    if item is not None:
+        announce(signal, item, instance, instance.user, comment=instance.comment)
+
+
 def record_public_change(item, public_before):
     """Add to the public change log what the public sees change, dated when they see it.
 
@@ -491,7 +514,6 @@ def send_back(item, user, comment, token=None):
             draft.change = change
             draft.in_review = False
             draft.save()
-            announce(signals.sent_back, item, change, user, comment=comment)
             return change
         if item.status != Status.REVIEW:
             raise ValidationError(f"“{item}” is not awaiting review.")
@@ -508,7 +530,6 @@ def send_back(item, user, comment, token=None):
             snapshot=after,
             changes=history.compare(before, after),
         )
-        announce(signals.sent_back, item, change, user, comment=comment)
         return change
 
 
