@@ -11,11 +11,42 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_noop
 
 from .context_processors import site_url
 
 #: Each language's name in its own script, for the switcher.
 NAMES = {"en": "English", "hi": "हिंदी"}
+
+#: Month names, which the site's catalog translates too (it comes before Django's): Django's
+#: Hindi catalog writes some without the standard anusvara (नवमबर for नवंबर) and shortens
+#: them (नव), as Hindi dates do not. Dates on the pages and in ``when`` read from these.
+MONTH_MESSAGES = [
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+    gettext_noop("jan"),
+    gettext_noop("feb"),
+    gettext_noop("mar"),
+    gettext_noop("apr"),
+    gettext_noop("may"),
+    gettext_noop("jun"),
+    gettext_noop("jul"),
+    gettext_noop("aug"),
+    gettext_noop("sep"),
+    gettext_noop("oct"),
+    gettext_noop("nov"),
+    gettext_noop("dec"),
+]
 
 
 def address_language(path):
