@@ -41,14 +41,15 @@ def group_international(number):
     return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
 
 
-#: Hindi ordinals: the first few are words, the rest the number with वाँ (5वाँ, 21वाँ).
-HINDI_ORDINALS = {1: "पहला", 2: "दूसरा", 3: "तीसरा", 4: "चौथा", 6: "छठा"}
+#: Hindi ordinals in digits, as the glossary keeps every number (1ला, 2रा, 3रा, 4था, 6ठा;
+#: the rest with वाँ: 5वाँ, 21वाँ), so a rank reads with the same digits in both languages.
+HINDI_ORDINAL_SUFFIXES = {1: "ला", 2: "रा", 3: "रा", 4: "था", 6: "ठा"}
 
 
 def ordinal(number):
     number = int(number)
     if get_language() == "hi":
-        return HINDI_ORDINALS.get(number, f"{number}वाँ")
+        return f"{number}{HINDI_ORDINAL_SUFFIXES.get(number, 'वाँ')}"
     suffix = (
         "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )

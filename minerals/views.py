@@ -108,6 +108,7 @@ def for_readers(form):
         field.help_text = ""
     for bound_field in form:  # already made when the form was validated, with the help
         bound_field.help_text = ""
+        bound_field.label = bound_field.field.label
     return form
 
 

@@ -37,6 +37,17 @@ def remove_all_content():
             model._base_manager.all().delete()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in English: a request to a /hi/ page leaves Hindi active in
+    its thread (as Django's own LocaleMiddleware does), and reverse() would follow it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def content(db):
     """The site's real content, loaded from the fixtures the site ships with."""
