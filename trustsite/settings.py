@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema of the API's own URLconf, without the public pages' language prefixes.
+    "DEFAULT_GENERATOR_CLASS": "trustsite.api.schema_urls.APISchemaGenerator",
     "SWAGGER_UI_DIST": "SIDECAR",
     # Swagger UI: no badge image from validator.swagger.io (the Content-Security-Policy refuses
     # it), and no deep links, which put a link inside each operation's button (axe refuses).
