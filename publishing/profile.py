@@ -14,9 +14,6 @@ from django.shortcuts import redirect, render
 
 from .models import ApiToken, EditorProfile
 
-#: How times read on the profile: "2 Dec 2026, 14:05 IST", in the user's own zone.
-TIME_FORMAT = "j M Y, H:i T"
-
 #: How long a new token lasts, as offered: a short life is the first choice.
 LIFETIMES = {
     "30": datetime.timedelta(days=30),
@@ -111,6 +108,5 @@ def profile_view(request):
             "new_key": new_key,
             "tokens": tokens.filter(user=user),
             "others_tokens": tokens.revocable_by(user).exclude(user=user),
-            "time_format": TIME_FORMAT,
         },
     )

@@ -8,7 +8,7 @@ scrolls in its own box) and passes axe-core at both widths.
 
 import pytest
 
-from initiatives.models import Figure, Sector
+from initiatives.models import Figure, Initiative, Sector
 from initiatives.resources import FigureResource
 from minerals.models import Mineral
 from publishing.roles import EDITOR, PUBLISHER
@@ -362,6 +362,8 @@ def test_the_admin_screens_fit_a_laptop_and_a_phone_and_pass_axe(site, browser, 
         f"{site}/admin/",
         f"{site}/admin/review/",
         change_form(site, Sector.objects.get(slug="space")),
+        change_form(site, neodymium),
+        change_form(site, Initiative.objects.get(slug="trust")),
         review_screen(site, neodymium),
         review_screen(site, sector),
         history_page(site, neodymium),

@@ -57,7 +57,7 @@ def test_an_editor_makes_a_token_sees_its_key_once_and_revokes_it(site, browser,
     editor.set_viewport_size(LAPTOP)
     editor.click("button[aria-label='Revoke curl on my laptop']")
     editor.wait_for_load_state()
-    assert "The token “curl on my laptop” is revoked." in editor.inner_text("#content")
+    assert "The token “curl on my laptop” is revoked." in editor.inner_text(".messagelist")
     assert api_answer(site, key) == 401
 
 
@@ -74,6 +74,6 @@ def test_a_superuser_sees_and_revokes_everyone_elses_tokens(site, browser, djang
     root.click('button[aria-label="Revoke eddie\'s dashboard of eddie"]')
     root.wait_for_load_state()
 
-    assert "of eddie is revoked" in root.inner_text("#content")
+    assert "of eddie is revoked" in root.inner_text(".messagelist")
     assert not ApiToken.objects.filter(user=eddie).exists()
     assert api_answer(site, key) == 401
