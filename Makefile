@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench lighthouse backup restore clean
+.PHONY: run serve test lint format bench lighthouse backup restore clean messages compilemessages
 
 # `make serve`: the production settings on this machine, over plain HTTP on loopback.
 # A real deployment sets SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL, REDIS_URL
@@ -25,11 +25,26 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+# The interface's translations: each locale/<language>/LC_MESSAGES/django.po compiled to its
+# .mo (not committed) with Babel's pybabel, a pinned Python package, so `make run` needs no
+# GNU gettext. `make messages` (Django's makemessages, which does need GNU gettext's
+# xgettext) adds new strings of the templates and views to the .po files for translation.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed-run
+	$(BIN)/pybabel --quiet compile --domain django --directory locale --locale $* --statistics
+
+compilemessages: $(CATALOGS)
+
+messages: $(VENV)/.installed-run
+	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext: sudo apt-get install gettext" >&2; exit 2; }
+	$(BIN)/python manage.py update_messages
+
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: browser, HTML-checker and Lighthouse tests will be skipped."; fi
 
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run $(CATALOGS)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_content
 	@echo
@@ -41,7 +56,7 @@ run: $(VENV)/.installed-run
 .secret-key:
 	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-serve: $(VENV)/.installed-run .secret-key
+serve: $(VENV)/.installed-run .secret-key $(CATALOGS)
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py load_content
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -50,7 +65,7 @@ serve: $(VENV)/.installed-run .secret-key
 	@echo
 	$(SERVE_ENV) $(BIN)/gunicorn --config trustsite/gunicorn.conf.py trustsite.wsgi
 
-test: $(VENV)/.installed-test node_modules/.installed
+test: $(VENV)/.installed-test node_modules/.installed $(CATALOGS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -63,10 +78,10 @@ lint: $(VENV)/.installed-test
 # `make bench`: wrk against `make serve`'s gunicorn on a throwaway database (see tests/bench.py);
 # options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 3 --no-soak".
 BENCH_ARGS ?=
-bench: $(VENV)/.installed-run
+bench: $(VENV)/.installed-run $(CATALOGS)
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
-lighthouse: $(VENV)/.installed-test node_modules/.installed
+lighthouse: $(VENV)/.installed-test node_modules/.installed $(CATALOGS)
 	$(BIN)/python -m tests.lighthouse
 
 # `make backup`: a consistent backup of the database DATABASE_URL names, under backups/;

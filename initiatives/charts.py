@@ -9,6 +9,8 @@ import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from .formatting import format_figure
 
 WIDTH = 520  # chart units across the SVG
@@ -82,14 +84,15 @@ def breakdown_chart(total, parts):
     rows += [figure_row(part) for part in parts]
     if rest > 0:
         rest_display = format_figure(rest, total.unit, total.qualifier)
-        rows.append(Row("Rest of the total", rest_display, rest))
+        rows.append(Row(_("Rest of the total"), rest_display, rest))
     period = f" ({total.period})" if total.period else ""
     shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
     chart = Chart(
         slug=f"breakdown-{total.slug}",
-        title=f"{total.label}{period} and its parts",
-        description=f"Horizontal bar chart, bars to scale with the total. {shown}.",
-        value_heading="Amount",
+        title=_("%(figure)s and its parts") % {"figure": f"{total.label}{period}"},
+        description=_("Horizontal bar chart, bars to scale with the total. %(values)s.")
+        % {"values": shown},
+        value_heading=_("Amount"),
         rows=rows,
     )
     return layout(chart, total.value)
@@ -103,9 +106,10 @@ def shares_chart(figures):
     shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
     chart = Chart(
         slug="shares",
-        title="Shares, in percent",
-        description=f"Horizontal bar chart, each bar out of 100%. {shown}.",
-        value_heading="Share",
+        title=_("Shares, in percent"),
+        description=_("Horizontal bar chart, each bar out of 100%%. %(values)s.")
+        % {"values": shown},
+        value_heading=_("Share"),
         rows=rows,
         shows_track=True,
     )

@@ -1,7 +1,15 @@
-"""How figures and dates read on the site and in the API: one function for each."""
+"""How figures and dates read on the site and in the API: one function for each.
 
-import calendar
+Both read in the active language: Hindi under /hi/ ("₹30,000 करोड़", "$20 अरब",
+"जनवरी 2025"), English elsewhere. Digits stay 0-9 and rupees keep Indian grouping in
+both, as Indian government Hindi writes them (fixtures/translations/GLOSSARY.md).
+"""
+
 from decimal import Decimal
+
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 CRORE = Decimal(10_000_000)
 BILLION = Decimal(1_000_000_000)
@@ -33,8 +41,15 @@ def group_international(number):
     return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
 
 
+#: Hindi ordinals in digits, as the glossary keeps every number (1ला, 2रा, 3रा, 4था, 6ठा;
+#: the rest with वाँ: 5वाँ, 21वाँ), so a rank reads with the same digits in both languages.
+HINDI_ORDINAL_SUFFIXES = {1: "ला", 2: "रा", 3: "रा", 4: "था", 6: "ठा"}
+
+
 def ordinal(number):
     number = int(number)
+    if get_language() == "hi":
+        return f"{number}{HINDI_ORDINAL_SUFFIXES.get(number, 'वाँ')}"
     suffix = (
         "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )
@@ -54,14 +69,14 @@ def format_figure(value, unit, qualifier=""):
         text = f"{plain_decimal(value)}%"
     elif unit == "INR":
         if value >= CRORE:
-            text = f"₹{group_indian(value / CRORE)} crore"
+            text = _("₹%(amount)s crore") % {"amount": group_indian(value / CRORE)}
         else:
             text = f"₹{group_indian(value)}"
     elif unit == "USD":
         if value >= BILLION:
-            text = f"${plain_decimal(value / BILLION)} billion"
+            text = _("$%(amount)s billion") % {"amount": plain_decimal(value / BILLION)}
         elif value >= MILLION:
-            text = f"${plain_decimal(value / MILLION)} million"
+            text = _("$%(amount)s million") % {"amount": plain_decimal(value / MILLION)}
         else:
             text = f"${group_international(value)}"
     elif unit == "rank":
@@ -74,9 +89,9 @@ def format_figure(value, unit, qualifier=""):
 def format_partial_date(year, month=None, day=None, precision="year", qualifier=""):
     """A date at its precision: "2023", "January 2025", "4 March 2024", "by the end of 2025"."""
     if precision == "day" and month and day:
-        text = f"{day} {calendar.month_name[month]} {year}"
+        text = f"{day} {MONTHS[month]} {year}"
     elif precision in ("day", "month") and month:
-        text = f"{calendar.month_name[month]} {year}"
+        text = f"{MONTHS[month]} {year}"
     else:
         text = str(year)
     return f"{qualifier} {text}" if qualifier else text

@@ -8,6 +8,7 @@ the content come in pages of ``LIST_PAGE_SIZE``; every item has a page of its ow
 
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
 from publishing.downloads import csv_download
@@ -102,6 +103,11 @@ class SectorDetailView(PublicItemMixin, DetailView):
             Prefetch("figures", queryset=Figure.objects.published()),
             published_sources(),
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sector_title"] = _("%(name)s sector") % {"name": self.object.name}
+        return context
 
 
 class FigureQuerysetMixin:

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, Sector
 from publishing.filters import ContentFilterSet, SlugFilter, StrictBooleanFilter, visible
@@ -19,12 +20,12 @@ class MineralFilter(django_filters.FilterSet):
         method="filter_sector",
         to_field_name="slug",
         queryset=visible(Sector),
-        label="Sector",
+        label=_("Sector"),
         help_text="Slug of a sector that depends on the mineral.",
     )
     rare_earth = django_filters.BooleanFilter(
         method="filter_rare_earth",
-        label="Rare earth element",
+        label=_("Rare earth element"),
         help_text="true for rare earth elements only, false for all others.",
     )
 

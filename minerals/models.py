@@ -6,6 +6,7 @@ This app builds on :mod:`initiatives` (sectors, initiatives, figures, sources);
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import BODY_HELP, SUMMARY_HELP, Figure, Initiative, Sector, Sourced
 from publishing.addresses import page_address
@@ -13,10 +14,10 @@ from publishing.addresses import page_address
 
 class Mineral(Sourced):
     class Group(models.TextChoices):
-        RARE_EARTH = "rare-earth", "Rare earth element"
-        BATTERY = "battery", "Battery mineral"
-        SEMICONDUCTOR = "semiconductor", "Semiconductor mineral"
-        OTHER = "other", "Other critical mineral"
+        RARE_EARTH = "rare-earth", _("Rare earth element")
+        BATTERY = "battery", _("Battery mineral")
+        SEMICONDUCTOR = "semiconductor", _("Semiconductor mineral")
+        OTHER = "other", _("Other critical mineral")
 
     name = models.CharField(
         max_length=100, unique=True, help_text="The element's English name, such as Neodymium."

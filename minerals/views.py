@@ -2,6 +2,8 @@
 
 from django import forms
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from initiatives.models import Figure, Initiative, Sector, Source
@@ -21,13 +23,13 @@ class OrderingForm(forms.Form):
         "group": ("group", "name"),
     }
     ordering = forms.ChoiceField(
-        label="Sort by",
+        label=gettext_lazy("Sort by"),
         required=False,
         choices=[
-            ("name", "Name (A to Z)"),
-            ("-name", "Name (Z to A)"),
-            ("symbol", "Chemical symbol"),
-            ("group", "Group"),
+            ("name", gettext_lazy("Name (A to Z)")),
+            ("-name", gettext_lazy("Name (Z to A)")),
+            ("symbol", gettext_lazy("Chemical symbol")),
+            ("group", gettext_lazy("Group")),
         ],
     )
 
@@ -84,26 +86,29 @@ SECTOR_CHOICES = 50
 
 def for_readers(form):
     """The shared filter form, worded for readers of the site rather than API consumers."""
-    form.fields["group"].empty_label = "Any group"
+    form.fields["group"].label = _("Group")
+    form.fields["group"].empty_label = _("Any group")
     form.fields["group"].choices = Mineral.Group.choices
     offered = list(Sector.objects.published().only("slug", "name")[:SECTOR_CHOICES])
     chosen = form.cleaned_data.get("sector") if form.is_bound and form.is_valid() else None
     if chosen is not None and chosen not in offered:
         offered.append(chosen)
     form.fields["sector"].widget.choices = [
-        ("", "Any sector"),
+        ("", _("Any sector")),
         *((sector.slug, sector.name) for sector in offered),
     ]
     form.fields["rare_earth"].widget.choices = [
-        ("", "Rare earths or not"),
-        ("true", "Rare earths only"),
-        ("false", "Not rare earths"),
+        ("", _("Rare earths or not")),
+        ("true", _("Rare earths only")),
+        ("false", _("Not rare earths")),
     ]
-    form.fields["rare_earth"].label = "Rare earth elements"
+    form.fields["sector"].label = _("Sector")
+    form.fields["rare_earth"].label = _("Rare earth elements")
     for field in form.fields.values():
         field.help_text = ""
     for bound_field in form:  # already made when the form was validated, with the help
         bound_field.help_text = ""
+        bound_field.label = bound_field.field.label
     return form
 
 

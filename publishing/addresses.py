@@ -12,6 +12,7 @@ import re
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 #: What a slug may hold in an address: Django's ``slug`` converter, and the API's routes.
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
@@ -36,11 +37,12 @@ def by_slug(templates, key, slug, reverse_slug):
     return f"{before}{slug}{after}"
 
 
-#: Each process's item page addresses, by view, script prefix and URLconf: a handful.
+#: Each process's item page addresses, by view, script prefix, URLconf and language (the
+#: Hindi pages are under /hi/): a handful.
 _page_templates = {}
 
 
 def page_address(view_name, slug):
     """``reverse(view_name, args=[slug])``: the address of an item's public page."""
-    key = (view_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    key = (view_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language())
     return by_slug(_page_templates, key, slug, lambda value: reverse(view_name, args=[value]))

@@ -29,6 +29,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_cache_key, learn_cache_key
 from django.utils.http import http_date
+from django.utils.translation import get_language, get_language_from_path
 
 from .history import part_relations, publishable_models
 from .models import ContentVersion, Status
@@ -159,11 +160,17 @@ def connect_signals():
 UNCACHED_PREFIXES = ("/admin/", "/share/", "/healthz", "/readyz")
 
 
+def without_language(path):
+    """``path`` without the language prefix it may have: /hi/share/x/ -> /share/x/."""
+    language = get_language_from_path(path)
+    return path.removeprefix(f"/{language}") if language else path
+
+
 def bypasses_cache(request):
     """Requests that may see more than the public does, or change something."""
     return (
         request.method not in ("GET", "HEAD")
-        or request.path.startswith(UNCACHED_PREFIXES)
+        or without_language(request.path_info).startswith(UNCACHED_PREFIXES)
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or "HTTP_AUTHORIZATION" in request.META
         or "preview" in request.GET
@@ -185,7 +192,9 @@ class PageCacheMiddleware:
     """Anonymous answers (pages and API) come from the cache, keyed by the content state.
 
     Django's cache helpers build the keys (they honour ``Vary``, so a gzipped answer
-    and a CSV one are kept apart); the content state is their prefix. Answers tell
+    and a CSV one are kept apart); the content state and the language (which the
+    address decides, activated above this middleware) are their prefix, so an English
+    answer is never served for a Hindi request or the reverse. Answers tell
     browsers to revalidate every time (with ``ETag`` and ``Last-Modified``), so no
     cache anywhere shows a change late. Signed-in users, token holders and previews
     never read or fill it. ``PAGE_CACHE_SECONDS = 0`` turns it off.
@@ -250,7 +259,7 @@ def stored_copy(response):
 
 
 def cache_prefix(state):
-    return f"page.{settings.RELEASE}.{state.key}"
+    return f"page.{settings.RELEASE}.{get_language()}.{state.key}"
 
 
 def streamed_etag(request, state, *parts):

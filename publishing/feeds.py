@@ -4,6 +4,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .views import public_changes
 
@@ -12,9 +14,11 @@ FEED_LENGTH = 50
 
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
-    title = "trustsite: changes to the content"
-    subtitle = "What was added to or changed on trustsite, newest first, with old and new figures."
-    author_name = "trustsite editors"
+    title = gettext_lazy("trustsite: changes to the content")
+    subtitle = gettext_lazy(
+        "What was added to or changed on trustsite, newest first, with old and new figures."
+    )
+    author_name = gettext_lazy("trustsite editors")
 
     def link(self):
         return reverse("changes")
@@ -29,9 +33,11 @@ class ChangesFeed(Feed):
         """What changed, as text: an Atom summary is HTML to a feed reader, so editors'
         words are escaped."""
         if entry.kind == entry.Kind.ADDED:
-            return escape(f"{entry.object_repr} was added.")
+            return escape(_("%(item)s was added.") % {"item": entry.object_repr})
         lines = [f"{value['label']}: {value['old']} → {value['new']}" for value in entry.values]
-        return escape("; ".join(lines) or "Changed: " + ", ".join(entry.fields) + ".")
+        return escape(
+            "; ".join(lines) or _("Changed: %(fields)s.") % {"fields": ", ".join(entry.fields)}
+        )
 
     def item_link(self, entry):
         if hasattr(entry.item, "get_absolute_url"):

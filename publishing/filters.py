@@ -10,6 +10,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Status
 
@@ -67,7 +68,7 @@ class StrictBooleanField(forms.NullBooleanField):
             return self.VALUES[str(value).lower()]
         except KeyError:
             raise forms.ValidationError(
-                "Use true or false, not “%(value)s”.", code="invalid", params={"value": value}
+                _("Use true or false, not “%(value)s”."), code="invalid", params={"value": value}
             ) from None
 
 

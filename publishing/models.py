@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken, AuthTokenManager
 
 from . import preview
@@ -399,8 +400,8 @@ class PublicChange(ItemReference):
     """
 
     class Kind(models.TextChoices):
-        ADDED = "added", "Added"
-        CHANGED = "changed", "Changed"
+        ADDED = "added", _("Added")
+        CHANGED = "changed", _("Changed")
 
     object_repr = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=Kind.choices)

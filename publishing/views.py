@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from . import history, preview
@@ -109,12 +110,14 @@ class ChangeLogView(ListView):
         item = getattr(self, "item", None)
         return super().get_context_data(
             item=item,
-            page_title=f"Changes to {item}" if item else "Changes",
+            page_title=_("Changes to %(item)s") % {"item": item} if item else _("Changes"),
             page_description=(
-                f"What changed in {item} on the site, and when."
+                _("What changed in %(item)s on the site, and when.") % {"item": item}
                 if item
-                else "What was added to or changed on the site, newest first, with the old "
-                "and new values of key figures."
+                else _(
+                    "What was added to or changed on the site, newest first, with the old "
+                    "and new values of key figures."
+                )
             ),
             **kwargs,
         )

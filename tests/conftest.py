@@ -1,7 +1,26 @@
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
+ROOT = Path(__file__).resolve().parent.parent
+
 CONTENT_FIXTURES = ("initiatives", "minerals")
+
+
+def pytest_configure(config):
+    """Compile the interface's translations when their .po is newer than the .mo, as the
+    Makefile does: a bare ``pytest`` then tests the Hindi pages with the current catalog."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in ROOT.glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
 
 
 def remove_all_content():
@@ -16,6 +35,17 @@ def remove_all_content():
         Initiative.objects.update(parent=None)
         for model in reversed(publishable_models()):
             model._base_manager.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in English: a request to a /hi/ page leaves Hindi active in
+    its thread (as Django's own LocaleMiddleware does), and reverse() would follow it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

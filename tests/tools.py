@@ -66,6 +66,11 @@ AXE = Tool(
     NODE_MODULES / "axe-core" / "axe.min.js",
     "`npm ci` in the project root (needs Node.js: `sudo apt-get install nodejs npm`)",
 )
+XGETTEXT = Tool(
+    "GNU gettext's xgettext (for makemessages)",
+    _executable("XGETTEXT", "/usr/bin/xgettext"),
+    "`sudo apt-get install gettext`",
+)
 LIGHTHOUSE = Tool(
     "Lighthouse",
     NODE_MODULES / ".bin" / "lighthouse",

@@ -4,11 +4,26 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Figure, Initiative, Milestone, Sector, Source
 from minerals.models import Application, Mineral
 
 FEED_LENGTH = 30
+
+#: What each kind of item is called, as the feed and the change log name it (the change
+#: log translates the content type's name, capitalised, with these same messages).
+KIND_NAMES = {
+    "initiative": _("Initiative"),
+    "sector": _("Sector"),
+    "mineral": _("Mineral"),
+    "application": _("Application"),
+    "milestone": _("Milestone"),
+    "figure": _("Figure"),
+    "source": _("Source"),
+    "country": _("Country"),
+    "organization": _("Organization"),
+}
 
 
 def recently_updated(limit=FEED_LENGTH):
@@ -29,9 +44,9 @@ def recently_updated(limit=FEED_LENGTH):
 
 class UpdatesFeed(Feed):
     feed_type = Atom1Feed
-    author_name = "trustsite editors"
-    title = "trustsite: latest updates"
-    subtitle = (
+    author_name = _("trustsite editors")
+    title = _("trustsite: latest updates")
+    subtitle = _(
         "Initiatives, sectors, minerals, key figures and milestones of the U.S.-India "
         "TRUST initiative, as they are added or corrected."
     )
@@ -43,7 +58,9 @@ class UpdatesFeed(Feed):
         return recently_updated()
 
     def item_title(self, item):
-        return f"{item._meta.verbose_name.capitalize()}: {item}"
+        return (
+            f"{KIND_NAMES.get(item._meta.model_name, item._meta.verbose_name.capitalize())}: {item}"
+        )
 
     def item_description(self, item):
         """The item's summary as the text it is: an Atom summary is HTML to a feed reader,

@@ -17,6 +17,7 @@ from django.db.models import Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Figure, Initiative, Milestone, Point, Sector, Source
 from minerals.models import Application, Mineral
@@ -69,20 +70,20 @@ class PointTarget(ModelTarget):
 
 
 TARGETS = [
-    ModelTarget("Initiative", Initiative, ("name", "acronym", "summary", "body")),
-    ModelTarget("Sector", Sector, ("name", "summary", "body")),
-    ModelTarget("Mineral", Mineral, ("name", "symbol", "summary", "body")),
+    ModelTarget(_("Initiative"), Initiative, ("name", "acronym", "summary", "body")),
+    ModelTarget(_("Sector"), Sector, ("name", "summary", "body")),
+    ModelTarget(_("Mineral"), Mineral, ("name", "symbol", "summary", "body")),
     ModelTarget(
-        "Application",
+        _("Application"),
         Application,
         ("mineral__name", "sector__name", "use"),
         related=("mineral", "sector"),
     ),
-    ModelTarget("Milestone", Milestone, ("title", "description", "date_qualifier")),
-    ModelTarget("Key figure", Figure, ("label", "qualifier", "period", "notes")),
-    ModelTarget("Source", Source, ("title", "publisher", "description")),
+    ModelTarget(_("Milestone"), Milestone, ("title", "description", "date_qualifier")),
+    ModelTarget(_("Key figure"), Figure, ("label", "qualifier", "period", "notes")),
+    ModelTarget(_("Source"), Source, ("title", "publisher", "description")),
     PointTarget(
-        "Initiative section",
+        _("Initiative section"),
         Point,
         ("section__heading", "text"),
         related=("section__initiative",),
@@ -101,11 +102,11 @@ class Result:
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the site",
+        label=_("Search the site"),
         max_length=SEARCH_MAX_LENGTH,
         required=False,
         error_messages={
-            "max_length": f"Please shorten your search to {SEARCH_MAX_LENGTH} characters or fewer."
+            "max_length": _("Please shorten your search to %(limit_value)d characters or fewer.")
         },
     )
 
@@ -147,7 +148,9 @@ def search_postgres(target, query):
         .order_by("-rank")[:RESULTS_PER_KIND]
     )
     return [
-        Result(target.kind, target.title(item), target.url(item), marked(item.headline), item.rank)
+        Result(
+            str(target.kind), target.title(item), target.url(item), marked(item.headline), item.rank
+        )
         for item in items
     ]
 
@@ -170,7 +173,9 @@ def search_substring(target, query):
         text = " ".join(str(value_of(item, field)) for field in target.fields)
         rank = sum(text.lower().count(word.lower()) for word in words)
         snippet = marked(highlight(excerpt(text, words), words))
-        results.append(Result(target.kind, target.title(item), target.url(item), snippet, rank))
+        results.append(
+            Result(str(target.kind), target.title(item), target.url(item), snippet, rank)
+        )
     return results
 
 

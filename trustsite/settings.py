@@ -40,9 +40,9 @@ def source_fingerprint(root):
     """Changes with every deploy of new code or templates: part of the page cache's keys,
     so a cache shared across a deploy never serves pages the old code rendered."""
     digest = hashlib.sha256()
-    for folder in ("trustsite", "publishing", "initiatives", "minerals", "templates"):
+    for folder in ("trustsite", "publishing", "initiatives", "minerals", "templates", "locale"):
         for path in sorted((root / folder).rglob("*")):
-            if path.suffix in {".py", ".html", ".txt", ".css", ".svg"} and path.is_file():
+            if path.suffix in {".py", ".html", ".txt", ".css", ".svg", ".po"} and path.is_file():
                 stat = path.stat()
                 digest.update(
                     f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
@@ -116,6 +116,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "trustsite.outage.DatabaseOutageMiddleware",  # Database unreachable: a 503 with Retry-After.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language a request's address names (English, or Hindi under /hi/), active from
+    # here down: the page cache's keys and the URL resolver depend on it.
+    "trustsite.locale.AddressLanguageMiddleware",
     # Validators for every answer, and 304s, cached answers included (HEAD as GET).
     "publishing.cache.HeadAsGetConditionalMiddleware",
     # Above GZip, so a compressed answer is cached compressed.
@@ -146,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trustsite.context_processors.site",
+                "trustsite.locale.languages",
                 "publishing.context_processors.previewing",
             ],
         },
@@ -229,6 +233,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+#: The public site's languages: English at the plain addresses, Hindi under /hi/.
+LANGUAGES = [("en", "English"), ("hi", "Hindi")]
+#: The site's own translations (locale/hi/LC_MESSAGES/django.po), compiled by the Makefile.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -330,6 +338,8 @@ SPECTACULAR_SETTINGS = {
     # in answers, and bodies leave out what cannot be written (url, created…).
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema of the API's own URLconf, without the public pages' language prefixes.
+    "DEFAULT_GENERATOR_CLASS": "trustsite.api.schema_urls.APISchemaGenerator",
     "SWAGGER_UI_DIST": "SIDECAR",
     # Swagger UI: no badge image from validator.swagger.io (the Content-Security-Policy refuses
     # it), and no deep links, which put a link inside each operation's button (axe refuses).

@@ -1,4 +1,6 @@
-"""sitemap.xml: every public page, with detail pages dated by their last update."""
+"""sitemap.xml: every public page in English and in Hindi, with detail pages dated by their
+last update. Each address lists its other language (``hreflang`` alternates) and the
+English one as ``x-default``, as each page's head does."""
 
 from urllib.parse import urlsplit
 
@@ -24,7 +26,12 @@ STATIC_PAGES = [
 
 class SiteURLSitemap(Sitemap):
     """Locations on SITE_URL, the address canonical links and citations use too (without
-    it, the address the sitemap was asked at, as Django's sitemap does by itself)."""
+    it, the address the sitemap was asked at, as Django's sitemap does by itself), in
+    every language of settings.LANGUAGES."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return (

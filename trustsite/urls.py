@@ -1,5 +1,12 @@
-"""The root URLconf: the admin, the versioned API, the site-wide pages and both apps' pages."""
+"""The root URLconf: the admin, the versioned API, the site-wide pages and both apps' pages.
 
+The public pages are in English at their plain addresses and in Hindi under ``/hi/``
+(``i18n_patterns`` without a prefix for English). What machines or editors use stays at
+one address, in English: the admin, the API (its languages come with its own slice),
+the health checks, robots.txt and the sitemap (which lists both languages' addresses).
+"""
+
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -15,10 +22,6 @@ urlpatterns = [
     path("admin/profile/", admin.site.admin_view(profile_view), name="editor-profile"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("trustsite.api.urls", "api"), namespace="v1")),
-    path("", views.HomeView.as_view(), name="home"),
-    path("about/", views.AboutView.as_view(), name="about"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", UpdatesFeed(), name="feed"),
     path(
         "sitemap.xml",
         sitemap,
@@ -28,10 +31,18 @@ urlpatterns = [
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", UpdatesFeed(), name="feed"),
     path("", include("publishing.urls")),
     path("", include("initiatives.urls")),
     path("", include("minerals.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler404 = "trustsite.views.page_not_found"
 # Django's own 500 view renders 500.html without touching the database.

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from initiatives.models import Figure, Initiative, Milestone, Section, Sector, Source
@@ -61,11 +62,19 @@ class SearchView(TemplateView):
         context["form"] = form
         context["results"] = form.results() if form.is_valid() else []
         context["query"] = query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-        context["page_title"] = f"Search results for “{query}”" if query else "Search"
+        context["page_title"] = (
+            _("Search results for “%(query)s”") % {"query": query} if query else _("Search")
+        )
         context["page_description"] = (
-            f"What trustsite has on “{query}”: initiatives, sectors, minerals, figures, milestones."
+            _(
+                "What trustsite has on “%(query)s”: initiatives, sectors, minerals, figures, "
+                "milestones."
+            )
+            % {"query": query}
             if query
-            else "Search every initiative, sector, mineral, key figure and milestone on trustsite."
+            else _(
+                "Search every initiative, sector, mineral, key figure and milestone on trustsite."
+            )
         )
         return context
 
