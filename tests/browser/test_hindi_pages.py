@@ -39,3 +39,25 @@ def test_the_switcher_leads_to_the_same_page_and_back(site, page):
     page.click("a.language-switch")
     assert page.url == site + "/minerals/lithium/"
     assert page.get_attribute("html", "lang") == "en"
+
+
+def test_hindi_is_drawn_in_the_sites_own_devanagari_font_with_nothing_fetched_elsewhere(
+    site, browser
+):
+    context = browser.new_context()
+    tab = context.new_page()
+    fetched = []
+    tab.on("requestfinished", lambda request: fetched.append(request.url))
+    tab.goto(site + "/hi/", wait_until="load")
+    tab.evaluate("() => document.fonts.ready")
+
+    fonts = [url for url in fetched if url.endswith(".woff2")]
+    drawn = tab.evaluate(
+        """() => [...document.fonts].filter((face) => face.status === 'loaded')
+                   .map((face) => `${face.family} ${face.weight}`)"""
+    )
+    context.close()
+
+    assert fonts and all(url.startswith(site + "/static/fonts/") for url in fonts), fetched
+    assert all(url.startswith(site) for url in fetched), fetched
+    assert '"Noto Sans Devanagari" 400' in drawn or "Noto Sans Devanagari 400" in drawn, drawn
