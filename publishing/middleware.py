@@ -1,12 +1,13 @@
 """Previews of unpublished items at their public address, for one request at a time; and
 the admin in each editor's own time zone."""
 
+import datetime
 import zoneinfo
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 
 from . import preview
@@ -62,42 +63,50 @@ class PreviewMiddleware:
             preview.deactivate()
 
 
-def editor_time_zone(request):
-    """The zone a staff user reads and enters times in, for an admin request; None for
-    every other request (public pages and the API stay in the site's zone, UTC)."""
+def editor_profile(request):
+    """The signed-in staff user's profile, for an admin request; None for every other
+    request (public pages and the API answer the same whoever asks). A user without a
+    profile yet has the defaults: reading a page never writes."""
     if not request.path_info.startswith(reverse("admin:index")):
         return None
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff:
         return None
-    # Read, not EditorProfile.of(): a user without a profile yet has the default zone,
-    # and reading a page never writes.
     profile = EditorProfile.objects.filter(user=user).first()
-    if profile is not None:
-        user._editor_profile = profile
-    name = profile.time_zone if profile is not None else EditorProfile.DEFAULT_TIME_ZONE
+    if profile is None:
+        return EditorProfile(user=user)
+    user._editor_profile = profile
+    return profile
+
+
+def time_zone_of(profile):
     try:
-        return zoneinfo.ZoneInfo(name)
+        return zoneinfo.ZoneInfo(profile.time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None  # a zone gone from the time zone database: UTC, which when() names
+        return datetime.UTC  # a zone gone from the time zone database: UTC, which when() names
 
 
-class EditorTimeZoneMiddleware:
-    """The admin shows, and its date and time boxes take, times in the signed-in editor's
-    own time zone (their profile's, Asia/Kolkata unless they chose another).
+class EditorPreferencesMiddleware:
+    """The admin in the signed-in editor's own time zone and language (their profile's:
+    Asia/Kolkata and English unless they chose others).
 
-    Storage stays UTC: Django converts what the boxes hold from the active zone, and
-    :func:`~publishing.models.when` names the zone of every time it writes. Public pages
-    and the API are answered in UTC whoever asks, so a cached page or an API answer never
-    depends on the reader; the API's times are ISO 8601 with their offset ("Z") anyway.
+    Times: storage stays UTC. Django converts what the date and time boxes hold from the
+    active zone, and :func:`~publishing.models.when` names the zone of every time it
+    writes. Language: Django's admin has its own Hindi; the editorial screens' own words
+    follow as they are translated. Public pages and the API are answered in UTC and in
+    their address's language whoever asks, so a cached page or an API answer never
+    depends on the reader.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        zone = editor_time_zone(request)
-        if zone is None:
+        profile = editor_profile(request)
+        if profile is None:
             return self.get_response(request)
-        with timezone.override(zone):
-            return self.get_response(request)
+        with timezone.override(time_zone_of(profile)), translation.override(profile.language):
+            request.LANGUAGE_CODE = profile.language
+            response = self.get_response(request)
+        response.headers["Content-Language"] = profile.language
+        return response

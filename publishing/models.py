@@ -101,7 +101,7 @@ def when(moment, zone=None):
     """A time as people read it, with its zone named: "2 Dec 2026, 14:05 IST".
 
     It is in the active time zone: an editor's own in the admin (see
-    :class:`~publishing.middleware.EditorTimeZoneMiddleware`), the site's (UTC) on public
+    :class:`~publishing.middleware.EditorPreferencesMiddleware`), the site's (UTC) on public
     pages and in the API; or in ``zone`` (an email to one editor). Without the zone's name
     a time is ambiguous to a team in India and the United States.
     """
@@ -458,7 +458,7 @@ def time_zone_choices():
 
 class EditorProfile(models.Model):
     """What each editor sets for themselves: the time zone they read and enter times in,
-    and whether the workflow emails them."""
+    the admin's language, and whether the workflow emails them."""
 
     DEFAULT_TIME_ZONE = "Asia/Kolkata"
 
@@ -470,6 +470,12 @@ class EditorProfile(models.Model):
         default=DEFAULT_TIME_ZONE,
         choices=time_zone_choices,
         help_text="Times in the admin and in emails are shown, and entered, in this zone.",
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the admin's own words for you (the content keeps its own).",
     )
     notifications = models.BooleanField(
         "email me",

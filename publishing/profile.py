@@ -1,5 +1,5 @@
 """Each staff user's profile in the admin (``/admin/profile/``): the time zone they read
-times in, whether the workflow emails them, and their API tokens.
+times in, the admin's language, whether the workflow emails them, and their API tokens.
 
 Anyone with a staff account makes, names and revokes their own tokens here, without a
 superuser; a superuser also sees and revokes everyone else's. A new token's key is in
@@ -26,7 +26,7 @@ LIFETIMES = {
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = EditorProfile
-        fields = ["time_zone", "notifications"]
+        fields = ["time_zone", "language", "notifications"]
 
 
 class NewTokenForm(forms.ModelForm):

@@ -128,7 +128,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "publishing.middleware.EditorTimeZoneMiddleware",  # The admin in each editor's zone.
+    # The admin in each editor's own time zone and language.
+    "publishing.middleware.EditorPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "publishing.middleware.PreviewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

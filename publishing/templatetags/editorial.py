@@ -1,7 +1,7 @@
 """Times as people read them, with their zone named, in every template that shows one.
 
 ``{{ moment|when }}`` writes "2 Dec 2026, 14:05 IST" in the active zone: an editor's own
-in the admin (:class:`publishing.middleware.EditorTimeZoneMiddleware`), UTC on public
+in the admin (:class:`publishing.middleware.EditorPreferencesMiddleware`), UTC on public
 pages. The admin's forms use the other two: a read-only time names its zone, and a date
 and time box says which zone it takes.
 """

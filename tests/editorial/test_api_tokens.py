@@ -195,7 +195,9 @@ def test_the_profile_saves_the_time_zone_and_the_email_setting(editor_client, ed
     assert EditorProfile.of(editor).notifications is True
 
     response = editor_client.post(
-        PROFILE, {"save_settings": "1", "time_zone": "America/New_York"}, follow=True
+        PROFILE,
+        {"save_settings": "1", "time_zone": "America/New_York", "language": "en"},
+        follow=True,
     )
 
     assert "Your settings are saved." in response.content.decode()

@@ -297,7 +297,8 @@ def test_turning_notifications_off_on_the_profile_stops_them(
     assert re.search(r'<input type="checkbox" name="notifications"[^>]* checked', page)
 
     response = pat.post(
-        reverse("editor-profile"), {"time_zone": NEW_YORK, "save_settings": "Save settings"}
+        reverse("editor-profile"),
+        {"time_zone": NEW_YORK, "language": "en", "save_settings": "Save settings"},
     )
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):

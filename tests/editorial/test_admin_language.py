@@ -1,0 +1,60 @@
+"""The admin in the language each editor chooses on their profile: Django's admin in Hindi
+for an editor who picks it, English for the others; the public site stays in its
+address's language whoever reads it."""
+
+import pytest
+from django.urls import reverse
+
+from publishing.models import EditorProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_editor_who_chooses_hindi_gets_the_admin_in_hindi(editor, editor_client):
+    response = editor_client.post(
+        reverse("editor-profile"),
+        {"time_zone": "Asia/Kolkata", "language": "hi", "save_settings": "1"},
+    )
+    assert response.status_code == 302
+    assert EditorProfile.of(editor).language == "hi"
+
+    index = editor_client.get(reverse("admin:index"))
+
+    page = index.content.decode()
+    assert '<html lang="hi"' in page
+    assert "लॉग आउट" in page
+    assert index["Content-Language"] == "hi"
+
+
+def test_other_editors_keep_the_admin_in_english(editor, editor_client, publisher_client):
+    profile = EditorProfile.of(editor)
+    profile.language = "hi"
+    profile.save()
+
+    page = publisher_client.get(reverse("admin:index")).content.decode()
+
+    assert '<html lang="en"' in page
+    assert "Log out" in page
+
+
+def test_the_public_site_keeps_its_addresses_language_for_an_editor_in_hindi(
+    content, editor, editor_client
+):
+    profile = EditorProfile.of(editor)
+    profile.language = "hi"
+    profile.save()
+
+    english = editor_client.get("/minerals/")
+
+    assert '<html lang="en"' in english.content.decode()
+    assert english["Content-Language"] == "en"
+
+
+def test_the_profile_refuses_a_language_the_site_does_not_have(editor, editor_client):
+    response = editor_client.post(
+        reverse("editor-profile"),
+        {"time_zone": "Asia/Kolkata", "language": "fr", "save_settings": "1"},
+    )
+
+    assert response.status_code == 200
+    assert EditorProfile.of(editor).language == "en"
