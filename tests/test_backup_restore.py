@@ -70,12 +70,19 @@ def without_version(snapshot):
     return {key: value for key, value in snapshot.items() if key != "version"}
 
 
+#: An editor's work after the backup, through the workflow as every change must go.
 CHANGE_AFTER_THE_BACKUP = """
+from django.contrib.auth import get_user_model
 from initiatives.models import Sector
 from minerals.models import Mineral
+from publishing import workflow
 
-Mineral.objects.get(slug="lithium").delete()
-Sector.objects.create(slug="added-after-the-backup", name="Added after the backup", position=99)
+editor = get_user_model().objects.create_superuser("after-the-backup", password="x-12345")
+workflow.delete(Mineral.objects.get(slug="lithium"), editor)
+with workflow.edit(Sector, None, editor, workflow.Action.PUBLISH) as session:
+    added = Sector(slug="added-after-the-backup", name="Added after the backup", position=99)
+    added.save()
+    session.saved(added)
 """
 
 
