@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,16 @@ def default_language():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """MD5 instead of PBKDF2 for the tests' users: PBKDF2 is slow on purpose (about half
+    a second a password on CI's machine), and every user a test makes or signs in with a
+    password would pay it. Only the tests' own process: servers and ``manage.py`` run in
+    subprocesses keep the site's hashers."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
