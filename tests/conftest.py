@@ -8,10 +8,15 @@ from django.test import override_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 CONTENT_FIXTURES = ("initiatives", "minerals")
-#: Set on a test module whose every test reads the content in a transaction of its own.
-CONTENT_SHARED = "_content_shared_by_module"
 #: What makes a test commit, or empty the database when it ends: it cannot share content.
-TRANSACTIONAL = {"transactional_db", "live_server", "django_db_reset_sequences"}
+TRANSACTIONAL = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+#: What gives a test the database, besides the django_db mark.
+DATABASE = {"db", *TRANSACTIONAL}
 
 
 def pytest_configure(config):
@@ -68,56 +73,98 @@ def in_a_transaction_with_content(item):
     """Whether ``item`` uses the content and runs in a transaction rolled back after it."""
     fixtures = set(getattr(item, "fixturenames", ()))
     marker = item.get_closest_marker("django_db")
-    committing = marker is not None and (
-        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    committing = marker is not None and any(
+        marker.kwargs.get(option) for option in ("transaction", "reset_sequences")
     )
     return "content" in fixtures and not fixtures & TRANSACTIONAL and not committing
 
 
-def pytest_collection_modifyitems(items):
-    """Mark the modules where every test selected reads the content in a transaction of
-    its own: ``content`` loads it once for such a module (see content_for_module)."""
-    by_module = {}
-    for item in items:
-        module = getattr(item, "module", None)
-        if module is not None:
-            by_module.setdefault(module, []).append(item)
-    for module, module_items in by_module.items():
-        setattr(module, CONTENT_SHARED, all(map(in_a_transaction_with_content, module_items)))
+def uses_the_database(item):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(fixtures & DATABASE)
+
+
+class SharedContent:
+    """The content loaded in a transaction of its own, which the tests' transactions
+    nest in as savepoints, until it is rolled back."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.outer = None
+
+    @property
+    def loaded(self):
+        return self.outer is not None
+
+    def load(self):
+        self.outer = transaction.atomic()
+        with self.blocker.unblock():
+            self.outer.__enter__()
+        try:
+            with self.blocker.unblock():
+                call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
+        except BaseException:
+            self.unload()
+            raise
+
+    def unload(self):
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.outer.__exit__(None, None, None)
+        self.outer = None
+
+
+#: The module's shared content while its tests run (see shared_content), and the test
+#: being set up.
+_shared = None
+_item_being_set_up = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of ``item``: the module's shared content loaded if it reads
+    the content in a transaction of its own, and rolled back if it uses the database
+    otherwise (it sees the database exactly as if every test loaded its own content)."""
+    global _item_being_set_up
+    _item_being_set_up = item
+    if _shared is None:
+        return
+    if in_a_transaction_with_content(item):
+        if not _shared.loaded:
+            _shared.load()
+    elif _shared.loaded and uses_the_database(item):
+        _shared.unload()
 
 
 @pytest.fixture(scope="module")
-def content_for_module(request, django_db_setup, django_db_blocker):
-    """The content loaded once for a module whose every test uses it (see
-    pytest_collection_modifyitems), in a transaction rolled back when the module is done.
+def shared_content(django_db_setup, django_db_blocker):
+    """The content, loaded once for a run of a module's tests that each read it in a
+    transaction of their own, rather than once for each (it costs about a second).
 
-    Each test's own transaction is a savepoint inside that one, rolled back after the
-    test, so a test sees exactly the freshly loaded content, as if it had loaded it
-    itself, and what it writes never reaches the next test; after the module the
-    database is as empty as before. Loading costs about a second, and most modules
-    of the site's pages use it in every test. Elsewhere this does nothing and
-    ``content`` loads it in each test's own transaction.
+    Each test's transaction is a savepoint inside the one the content was loaded in,
+    rolled back after the test: a test sees exactly the freshly loaded content, as if it
+    had loaded it itself, and what it writes never reaches the next test. Before a test
+    that uses the database otherwise (without ``content``, or committing), and after the
+    module, the content's transaction is rolled back: such a test sees the database as
+    it would without this, and ``content`` then loads the content in the test's own
+    transaction.
     """
-    if not getattr(request.module, CONTENT_SHARED, False):
-        yield False
-        return
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
+    global _shared
+    _shared = SharedContent(django_db_blocker)
     try:
-        with django_db_blocker.unblock():
-            call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
-        yield True
+        if in_a_transaction_with_content(_item_being_set_up):
+            _shared.load()
+        yield _shared
     finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+        if _shared.loaded:
+            _shared.unload()
+        _shared = None
 
 
 @pytest.fixture
-def content(content_for_module, db):
+def content(shared_content, db):
     """The site's real content, loaded from the fixtures the site ships with."""
-    if not content_for_module:
+    if not shared_content.loaded:
         call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
 
 

@@ -82,12 +82,12 @@ def walk(client):
 
 
 @pytest.fixture(scope="module")
-def crawled(content_for_module, django_db_blocker):
+def crawled(shared_content, django_db_blocker):
     """The walk, made once for this module's tests, which only read what it found: over
-    the content the module shares (see content_for_module), or else over content loaded
+    the content the module shares (see shared_content), or else over content loaded
     for the walk alone, in a transaction rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        if not content_for_module:
+        if not shared_content.loaded:
             call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
         found = walk(Client())
         transaction.set_rollback(True)
