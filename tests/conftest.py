@@ -69,6 +69,19 @@ def fast_password_hashing():
         yield
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Refuse two tests with one id: pytest-xdist (``make test``) tells tests apart by
+    id, and would run only one of them without a word."""
+    seen, twice = set(), []
+    for item in items:
+        if item.nodeid in seen:
+            twice.append(item.nodeid)
+        seen.add(item.nodeid)
+    if twice:
+        raise pytest.UsageError(f"these tests share their ids with others: {sorted(set(twice))}")
+
+
 def in_a_transaction_with_content(item):
     """Whether ``item`` uses the content and runs in a transaction rolled back after it."""
     fixtures = set(getattr(item, "fixturenames", ()))
