@@ -19,7 +19,8 @@ from tests.conftest import CONTENT_FIXTURES
 
 from .conftest import parse
 
-pytestmark = pytest.mark.django_db
+# One worker takes the whole module (see pyproject's addopts), so the site is walked once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("crawl")]
 
 PAGE_WEIGHT_LIMIT = 60 * 1024
 PAGE_TYPES = {
