@@ -13,9 +13,8 @@ from django.test import Client
 from django.urls import resolve
 from django.utils import translation
 
-from trustsite.locale import address_language
-
 from tests.conftest import CONTENT_FIXTURES
+from trustsite.locale import address_language
 
 from .conftest import parse
 
