@@ -70,9 +70,22 @@ def fast_password_hashing():
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Refuse two tests with one id: pytest-xdist (``make test``) tells tests apart by
-    id, and would run only one of them without a word."""
+def pytest_collection_modifyitems(config, items):
+    """The ids pytest-xdist (``make test``) schedules by: each test marked ``xdist_group``
+    gets its group in its id, and two tests with one id stop the run.
+
+    pytest-xdist 3.8 appends the group where pytest 8 kept ids; pytest 9 reads them from
+    elsewhere, so without this the groups were ignored, and each grouped module's fixture
+    was made again on every worker. Tests with one id: xdist would run only one of them,
+    without a word."""
+    from _pytest.nodeid import NodeId
+
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            groups = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+            suffix = f"@{'_'.join(groups)}"
+            if groups and not item.nodeid.endswith(suffix):
+                item._id = NodeId.parse(item.nodeid + suffix)
     seen, twice = set(), []
     for item in items:
         if item.nodeid in seen:
