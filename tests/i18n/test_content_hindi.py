@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 
-from initiatives.models import Figure, Sector
+from initiatives.models import Figure, Initiative, Sector
 from publishing.models import Change, Draft, Status
 from tests.editorial.conftest import (  # noqa: F401 (fixtures)
     admin_url,
@@ -148,3 +148,39 @@ def test_every_seed_figure_has_its_hindi_label_and_the_same_value_in_both_langua
             assert escape(figure.display_value) in hindi
         detail = page(f"/hi/figures/{figure.slug}/")
         assert escape(figure.label_hi) in detail
+
+
+def test_a_points_hindi_goes_outdated_with_its_english_and_back_through_the_initiative_form(
+    content, publisher_client
+):
+    initiative = Initiative.objects.get(slug="trust")
+    aims = initiative.sections.get(slug="aims")
+    first, second = aims.points.order_by("position")[:2]
+    data = open_change_form(publisher_client, initiative)
+    index = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.endswith("-slug") and value == "aims"
+    )
+    english = data[f"sections-{index}-points_text"].splitlines()
+    english[0] = "Catalyse collaboration, reworded."
+    data[f"sections-{index}-points_text"] = "\n".join(english)
+    data["_publish"] = "Publish"
+    publisher_client.post(admin_url(initiative, "change"), data)
+
+    form = publisher_client.get(admin_url(initiative, "change")).content.decode()
+    assert "Point “Catalyse collaboration, reworded.”: Text: <strong>outdated</strong>" in form
+    hindi = page("/hi/initiatives/trust/")
+    assert escape(first.text_hi) not in hindi and escape(second.text_hi) in hindi
+    assert '<span class="untranslated" lang="en">Catalyse collaboration, reworded.</span>' in hindi
+
+    data = open_change_form(publisher_client, initiative)
+    lines = data[f"sections-{index}-points_text_hi"].splitlines()
+    lines[0] = "सहयोग को उत्प्रेरित करना (नया पाठ)।"
+    data[f"sections-{index}-points_text_hi"] = "\n".join(lines)
+    data["_publish"] = "Publish"
+    publisher_client.post(admin_url(initiative, "change"), data)
+
+    assert "सहयोग को उत्प्रेरित करना (नया पाठ)।" in page("/hi/initiatives/trust/")
+    history = publisher_client.get(admin_url(initiative, "history")).content.decode()
+    assert "Points (Hindi)" in history
