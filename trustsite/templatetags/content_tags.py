@@ -90,3 +90,12 @@ def hindi_freshness(item):
         "updated": last_brought_up_to_date(item),
         "english_parts": sum(1 for _, _, status in field_statuses(item) if status != "current"),
     }
+
+
+@register.simple_tag
+def name_of(item):
+    """An item's name as its ``str()`` writes it (with its acronym or chemical symbol),
+    the name in the reader's language."""
+    extra = getattr(item, "acronym", "") or getattr(item, "symbol", "")
+    name = translated(item, "name")
+    return format_html("{} ({})", name, extra) if extra else name
