@@ -69,7 +69,7 @@ test: $(VENV)/.installed-test node_modules/.installed $(CATALOGS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

@@ -100,6 +100,9 @@ class PostgresDatabase:
         if not url or not dj_database_url.parse(url)["ENGINE"].endswith("postgresql"):
             url = DEFAULT_POSTGRES_URL
         parts = urlsplit(url)
+        # One server for every pytest-xdist worker: each creates and drops its own.
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        name = f"{name}_{worker}" if worker else name
         self.name = name
         self.url = urlunsplit(parts._replace(path=f"/{name}"))
         self.server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))

@@ -9,6 +9,17 @@ from tests.conftest import CONTENT_FIXTURES, remove_all_content
 from tests.factories import api_token_for
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Each of Schemathesis's generated tests gets its operation in its id, as its name
+    has it: under pytest 9 their ids leave it out, so every operation's test had one
+    and the same id, and pytest-xdist, which tells tests apart by id, ran only one."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and item._id.params is None:
+            item._id = item._id.with_params(label)
+
+
 @pytest.fixture(scope="package")
 def content_once(django_db_setup, django_db_blocker):
     """The real content, loaded once for this package rather than once per test.

@@ -32,6 +32,9 @@ from tests.factories import api_token_for
 from .conftest import member_of
 from .resources import RESOURCES
 
+# One worker takes the whole module (see pyproject's addopts), so the client is generated once.
+pytestmark = pytest.mark.xdist_group("generated-client")
+
 CONSUMER = Path(__file__).with_name("generated_client_consumer.py")
 BIN = Path(sys.executable).parent
 

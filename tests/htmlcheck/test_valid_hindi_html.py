@@ -10,7 +10,8 @@ from django.utils import translation
 from tests.htmlcheck.test_valid_html import describe, errors_in, run_vnu
 from tests.tools import JAVA, PAGE_TYPES, VNU_JAR, render_server_error_page, require
 
-pytestmark = [pytest.mark.htmlcheck, pytest.mark.django_db]
+# One worker takes the whole module (see pyproject's addopts), so the checker runs once.
+pytestmark = [pytest.mark.htmlcheck, pytest.mark.django_db, pytest.mark.xdist_group("htmlcheck-hi")]
 
 SERVER_ERROR = "server-error"
 PAGE_NAMES = [page.name for page in PAGE_TYPES] + [SERVER_ERROR]

@@ -16,8 +16,9 @@ from django.test import Client
 
 from tests.tools import JAVA, PAGE_TYPES, ROOT, VNU_JAR, render_server_error_page, require
 
-# django_db makes pytest-django create the test database this module's pages are rendered from.
-pytestmark = [pytest.mark.htmlcheck, pytest.mark.django_db]
+# django_db makes pytest-django create the test database this module's pages are rendered from;
+# the xdist group keeps the module on one worker, so the checker runs once.
+pytestmark = [pytest.mark.htmlcheck, pytest.mark.django_db, pytest.mark.xdist_group("htmlcheck")]
 
 SERVER_ERROR = "server-error"
 PAGE_NAMES = [page.name for page in PAGE_TYPES] + [SERVER_ERROR]

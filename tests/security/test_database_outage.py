@@ -41,6 +41,9 @@ from django.test import Client
 from tests.tools import JAVA, ROOT, VNU_JAR, in_ci, require
 from trustsite.outage import RETRY_AFTER_SECONDS
 
+# One worker takes the whole module (see pyproject's addopts), so the outage is staged once.
+pytestmark = pytest.mark.xdist_group("database-outage")
+
 PAGE = "/minerals/neodymium/"
 API_LIST = "/api/v1/minerals/"
 #: A signed-in reader's request (a session cookie) skips the page cache: the view's own

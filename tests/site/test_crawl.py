@@ -7,14 +7,19 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
 from django.urls import resolve
 from django.utils import translation
 
+from tests.conftest import CONTENT_FIXTURES
 from trustsite.locale import address_language
 
 from .conftest import parse
 
-pytestmark = pytest.mark.django_db
+# One worker takes the whole module (see pyproject's addopts), so the site is walked once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("crawl")]
 
 PAGE_WEIGHT_LIMIT = 60 * 1024
 PAGE_TYPES = {
@@ -40,8 +45,7 @@ def is_html(response):
     return response["Content-Type"].startswith("text/html")
 
 
-@pytest.fixture
-def crawl(client, content):
+def walk(client):
     """Every page reachable by links from /, each fetched once: {path: (response, parsed)}.
 
     Static files are looked up where ``collectstatic`` would find them (the test
@@ -75,6 +79,26 @@ def crawl(client, content):
             if target not in pages:
                 queue.append(target)
     return pages, anchors, static
+
+
+@pytest.fixture(scope="module")
+def crawled(shared_content, django_db_blocker):
+    """The walk, made once for this module's tests, which only read what it found: over
+    the content the module shares (see shared_content), or else over content loaded
+    for the walk alone, in a transaction rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not shared_content.loaded:
+            call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
+        found = walk(Client())
+        transaction.set_rollback(True)
+    return found
+
+
+@pytest.fixture
+def crawl(crawled, content):
+    """Every page reachable by links from / (see walk), with the content in the database
+    for the test's own queries."""
+    return crawled
 
 
 def test_crawl_from_home_finds_every_page_type_and_no_broken_link(crawl):

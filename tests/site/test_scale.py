@@ -47,7 +47,8 @@ ITEM_PAGES = [
     "/timeline/ncmm-approved/",
 ]
 
-pytestmark = pytest.mark.django_db
+# One worker takes the whole module (see pyproject's addopts), so it is measured once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("scale")]
 
 
 def measure(client):
