@@ -78,21 +78,39 @@ class SectionForm(forms.ModelForm):
         help_text="One point per line, in the order readers see them. Plain text.",
     )
 
+    points_text_hi = forms.CharField(
+        label="Points (Hindi)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80, "lang": "hi"}),
+        help_text="The Hindi of each point, line by line in the same order as the points.",
+    )
+
     class Meta:
         model = Section
-        fields = ["position", "kind", "heading", "slug", "points_text"]
+        fields = [
+            "position",
+            "kind",
+            "heading",
+            "heading_hi",
+            "slug",
+            "points_text",
+            "points_text_hi",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["points_text"] = "\n".join(
-                point.text for point in self.instance.points.all()
-            )
+            points = list(self.instance.points.all())
+            self.initial["points_text"] = "\n".join(point.text for point in points)
+            self.initial["points_text_hi"] = "\n".join(point.text_hi for point in points)
 
     def save(self, commit=True):
         section = super().save(commit)
         if commit:
-            section.set_points(self.cleaned_data["points_text"].splitlines())
+            section.set_points(
+                self.cleaned_data["points_text"].splitlines(),
+                self.cleaned_data["points_text_hi"].splitlines(),
+            )
         return section
 
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from publishing.translation import for_reader
+
 from .formatting import format_figure
 
 WIDTH = 520  # chart units across the SVG
@@ -69,7 +71,7 @@ def layout(chart, scale_to):
 def figure_row(figure, label=None):
     """A figure's row, linking to its page."""
     return Row(
-        label or figure.label,
+        label or for_reader(figure, "label"),
         figure.display_value,
         figure.value,
         figure.slug,
@@ -85,11 +87,11 @@ def breakdown_chart(total, parts):
     if rest > 0:
         rest_display = format_figure(rest, total.unit, total.qualifier)
         rows.append(Row(_("Rest of the total"), rest_display, rest))
-    period = f" ({total.period})" if total.period else ""
+    period = f" ({for_reader(total, 'period')})" if total.period else ""
     shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
     chart = Chart(
         slug=f"breakdown-{total.slug}",
-        title=_("%(figure)s and its parts") % {"figure": f"{total.label}{period}"},
+        title=_("%(figure)s and its parts") % {"figure": f"{for_reader(total, 'label')}{period}"},
         description=_("Horizontal bar chart, bars to scale with the total. %(values)s.")
         % {"values": shown},
         value_heading=_("Amount"),
@@ -101,8 +103,8 @@ def breakdown_chart(total, parts):
 def shares_chart(figures):
     rows = []
     for figure in figures:
-        period = f" ({figure.period})" if figure.period else ""
-        rows.append(figure_row(figure, label=f"{figure.label}{period}"))
+        period = f" ({for_reader(figure, 'period')})" if figure.period else ""
+        rows.append(figure_row(figure, label=f"{for_reader(figure, 'label')}{period}"))
     shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
     chart = Chart(
         slug="shares",

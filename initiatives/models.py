@@ -16,6 +16,7 @@ from django.urls import reverse
 from publishing.addresses import page_address
 from publishing.guard import GuardedQuerySet
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.translation import Translated, hindi
 
 from .formatting import format_figure, format_partial_date
 
@@ -27,7 +28,7 @@ ACRONYM_HELP = "The usual short form, such as iCET, if there is one."
 POSITION_HELP = "Its place in lists: lower numbers come first (0 to 32767)."
 
 
-class Source(Publishable):
+class Source(Translated, Publishable):
     """A document that content is drawn from; every published item cites at least one."""
 
     title = models.CharField(max_length=300, help_text="The document's title, as it gives it.")
@@ -43,6 +44,9 @@ class Source(Publishable):
     description = models.TextField(
         blank=True, help_text="What the document is, in a sentence or two of plain text."
     )
+    description_hi = hindi("description")
+
+    translated_fields = ("description",)
 
     class Meta(Publishable.Meta):
         ordering = ["title"]
@@ -66,7 +70,7 @@ class Sourced(Publishable):
         abstract = True
 
 
-class Sector(Sourced):
+class Sector(Translated, Sourced):
     """A strategic sector or cooperation area (AI, Semiconductors, Pharmaceuticals…)."""
 
     name = models.CharField(
@@ -74,6 +78,11 @@ class Sector(Sourced):
     )
     summary = models.TextField(blank=True, help_text=SUMMARY_HELP)
     body = models.TextField(blank=True, help_text=BODY_HELP)
+    name_hi = hindi("name", 240)
+    summary_hi = hindi("summary")
+    body_hi = hindi("body")
+
+    translated_fields = ("name", "summary", "body")
     position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     class Meta(Sourced.Meta):
@@ -86,7 +95,7 @@ class Sector(Sourced):
         return page_address("initiatives:sector-detail", self.slug)
 
 
-class Country(Sourced):
+class Country(Translated, Sourced):
     name = models.CharField(
         max_length=120, unique=True, help_text="The country's short name, such as India."
     )
@@ -97,6 +106,10 @@ class Country(Sourced):
         help_text="Two capital letters, such as IN or US.",
     )
     summary = models.TextField(blank=True, help_text=SUMMARY_HELP)
+    name_hi = hindi("name", 240)
+    summary_hi = hindi("summary")
+
+    translated_fields = ("name", "summary")
 
     class Meta(Sourced.Meta):
         ordering = ["name"]
@@ -113,7 +126,7 @@ class Country(Sourced):
             raise ValidationError(errors)
 
 
-class Organization(Sourced):
+class Organization(Translated, Sourced):
     name = models.CharField(
         max_length=200, unique=True, help_text="The full name, such as Defense Innovation Unit."
     )
@@ -127,6 +140,10 @@ class Organization(Sourced):
         help_text="The country that runs or leads it, if any.",
     )
     summary = models.TextField(blank=True, help_text=SUMMARY_HELP)
+    name_hi = hindi("name", 400)
+    summary_hi = hindi("summary")
+
+    translated_fields = ("name", "summary")
 
     class Meta(Sourced.Meta):
         ordering = ["name"]
@@ -135,13 +152,18 @@ class Organization(Sourced):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-class Initiative(Sourced):
+class Initiative(Translated, Sourced):
     name = models.CharField(
         max_length=200, unique=True, help_text="The full name, such as U.S.-India TRUST Initiative."
     )
     acronym = models.CharField(max_length=30, blank=True, help_text=ACRONYM_HELP)
     summary = models.TextField(help_text=SUMMARY_HELP)
     body = models.TextField(blank=True, help_text=BODY_HELP)
+    name_hi = hindi("name", 400)
+    summary_hi = hindi("summary")
+    body_hi = hindi("body")
+
+    translated_fields = ("name", "summary", "body")
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -217,7 +239,7 @@ class SectionQuerySet(GuardedQuerySet):
         return self.get(initiative__slug=initiative_slug, slug=slug)
 
 
-class Section(models.Model):
+class Section(Translated, models.Model):
     """An ordered, headed list of points in an initiative: its aims, a cooperation area…"""
 
     class Kind(models.TextChoices):
@@ -239,6 +261,9 @@ class Section(models.Model):
         help_text="What the section is: the aims, a key feature, the significance, an overview.",
     )
     heading = models.CharField(max_length=200, help_text="The heading readers see.")
+    heading_hi = hindi("heading", 400)
+
+    translated_fields = ("heading",)
     position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     objects = SectionQuerySet.as_manager()
@@ -260,17 +285,25 @@ class Section(models.Model):
     def natural_key(self):
         return (self.initiative.slug, self.slug)
 
-    def set_points(self, texts):
-        """Make the section's points these texts, in order (blank lines dropped)."""
+    def set_points(self, texts, hindi_texts=None):
+        """Make the section's points these texts, in order (blank lines dropped), with the
+        Hindi of each from ``hindi_texts`` line by line (None: the Hindi stays as it is)."""
         texts = [text.strip() for text in texts if text.strip()]
+        if hindi_texts is not None:
+            hindi_texts = [text.strip() for text in hindi_texts if text.strip()]
         existing = {point.position: point for point in self.points.all()}
         for position, text in enumerate(texts, start=1):
-            point = existing.pop(position, None)
-            if point is None:
-                Point.objects.create(section=self, position=position, text=text)
-            elif point.text != text:
-                point.text = text
-                point.save(update_fields=["text"])
+            point = existing.pop(position, None) or Point(section=self, position=position)
+            fields = {"text": text}
+            if hindi_texts is not None:
+                fields["text_hi"] = (hindi_texts[position - 1 : position] or [""])[0]
+            changed = [name for name, value in fields.items() if getattr(point, name) != value]
+            for name in changed:
+                setattr(point, name, fields[name])
+            if point.pk is None:
+                point.save()
+            elif changed:
+                point.save(update_fields=changed)
         for point in existing.values():
             point.delete()
 
@@ -286,9 +319,12 @@ class PointQuerySet(GuardedQuerySet):
         )
 
 
-class Point(models.Model):
+class Point(Translated, models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="points")
     text = models.TextField(help_text="One point, in plain text.")
+    text_hi = hindi("text")
+
+    translated_fields = ("text",)
     position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     objects = PointQuerySet.as_manager()
@@ -324,7 +360,7 @@ class MilestoneQuerySet(PublishableQuerySet):
         )
 
 
-class Milestone(Sourced):
+class Milestone(Translated, Sourced):
     """Something that happened or is expected, dated only as precisely as the source allows."""
 
     class Precision(models.TextChoices):
@@ -336,6 +372,8 @@ class Milestone(Sourced):
     description = models.TextField(
         blank=True, help_text="More about it, in a few plain sentences (optional)."
     )
+    title_hi = hindi("title", 400)
+    description_hi = hindi("description")
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
         help_text="Four digits, 1900 to 2100.",
@@ -365,6 +403,9 @@ class Milestone(Sourced):
     date_qualifier = models.CharField(
         max_length=40, blank=True, help_text='Words before the date, such as "by the end of".'
     )
+    date_qualifier_hi = hindi("date qualifier", 80)
+
+    translated_fields = ("title", "description", "date_qualifier")
     initiative = models.ForeignKey(
         Initiative,
         on_delete=models.PROTECT,
@@ -433,7 +474,7 @@ class Milestone(Sourced):
         )
 
 
-class Figure(Sourced):
+class Figure(Translated, Sourced):
     """A key number, stored exactly, displayed the way the source gives it."""
 
     class Unit(models.TextChoices):
@@ -465,6 +506,12 @@ class Figure(Sourced):
         max_length=40, blank=True, help_text="When it applies: FY24, 2023, January 2025."
     )
     notes = models.TextField(blank=True, help_text='Caveats such as "excluding lithium".')
+    label_hi = hindi("label", 400)
+    qualifier_hi = hindi("qualifier", 80)
+    period_hi = hindi("period", 80)
+    notes_hi = hindi("notes")
+
+    translated_fields = ("label", "qualifier", "period", "notes")
     part_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, View
 
 from publishing.downloads import csv_download
 from publishing.models import visible_related
+from publishing.translation import for_reader
 from publishing.views import PublicItemMixin
 
 from .charts import breakdown_chart, figure_charts
@@ -106,7 +107,7 @@ class SectorDetailView(PublicItemMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sector_title"] = _("%(name)s sector") % {"name": self.object.name}
+        context["sector_title"] = _("%(name)s sector") % {"name": for_reader(self.object, "name")}
         return context
 
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import BODY_HELP, SUMMARY_HELP, Figure, Initiative, Sector, Sourced
 from publishing.addresses import page_address
+from publishing.translation import Translated, hindi
 
 
-class Mineral(Sourced):
+class Mineral(Translated, Sourced):
     class Group(models.TextChoices):
         RARE_EARTH = "rare-earth", _("Rare earth element")
         BATTERY = "battery", _("Battery mineral")
@@ -35,6 +36,11 @@ class Mineral(Sourced):
     )
     summary = models.TextField(blank=True, help_text=SUMMARY_HELP)
     body = models.TextField(blank=True, help_text=BODY_HELP)
+    name_hi = hindi("name", 200)
+    summary_hi = hindi("summary")
+    body_hi = hindi("body")
+
+    translated_fields = ("name", "summary", "body")
     initiatives = models.ManyToManyField(
         Initiative,
         related_name="minerals",
@@ -67,7 +73,7 @@ class Mineral(Sourced):
             raise ValidationError(errors)
 
 
-class Application(Sourced):
+class Application(Translated, Sourced):
     """A mineral's use in a sector: the link between a sector and the minerals it needs."""
 
     mineral = models.ForeignKey(
@@ -85,6 +91,9 @@ class Application(Sourced):
     use = models.CharField(
         max_length=300, help_text='What the mineral does there: "high-performance magnets…".'
     )
+    use_hi = hindi("use", 600)
+
+    translated_fields = ("use",)
 
     #: An application is public only while its mineral and its sector are.
     public_through = ("mineral", "sector")

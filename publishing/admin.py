@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, slugify
 from django.utils.translation import ngettext
 
@@ -33,6 +33,14 @@ from . import history, merging, workflow
 from .inbox import SETTLING_ACTIONS, inbox_for
 from .models import Change, Draft, Publishable, ShareLink, Status, can_publish, when
 from .preview import preview_url
+from .translation import (
+    OUTDATED,
+    STATUS_LABELS,
+    Translated,
+    field_statuses,
+    item_status,
+    translation_status,
+)
 from .workflow import Action, EditConflict, StaleEdit
 
 #: The fields every publishable item shows in its "Publication" box.
@@ -122,6 +130,35 @@ class WorkStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class HindiTranslationFilter(admin.SimpleListFilter):
+    """Items by the freshness of their Hindi: missing, outdated (the English changed since
+    it was translated) or current, the least fresh field deciding."""
+
+    title = "Hindi translation"
+    parameter_name = "hindi"
+
+    def lookups(self, request, model_admin):
+        return [(status, str(label).capitalize()) for status, label in STATUS_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() not in STATUS_LABELS:
+            return queryset
+        wanted = [
+            item.pk for item in self.items(queryset) if translation_status(item) == self.value()
+        ]
+        return queryset.filter(pk__in=wanted)
+
+    @staticmethod
+    def items(queryset):
+        model = queryset.model
+        parts = []
+        for name in getattr(model, "versioned_parts", ()):
+            parts.append(name)
+            part_model = model._meta.get_field(name).related_model
+            parts += [f"{name}__{sub}" for sub in getattr(part_model, "versioned_parts", ())]
+        return model._base_manager.filter(pk__in=queryset.values("pk")).prefetch_related(*parts)
+
+
 class PublishableAdmin(
     BrowserLimitsMixin, PickerHelpMixin, ScheduleBoxNamesMixin, admin.ModelAdmin
 ):
@@ -143,14 +180,31 @@ class PublishableAdmin(
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
             fields += [name for name in SCHEDULE_FIELDS if name not in fields]
+        if self.is_translated and obj is not None:
+            fields.append("hindi_translation")
         return fields
 
+    @property
+    def is_translated(self):
+        return issubclass(self.model, Translated)
+
     def get_fieldsets(self, request, obj=None):
-        """The item's own fields first, then a "Publication" box with its state and times."""
+        """The item's own fields first, then a "Publication" box with its state and times
+        (and, for translated items, a "Hindi translation" box with each field's freshness)."""
+        hindi = (
+            [("Hindi translation", {"fields": ["hindi_translation"]})]
+            if self.is_translated and obj is not None
+            else []
+        )
         if self.fieldsets:
-            return super().get_fieldsets(request, obj)
-        fields = [name for name in self.get_fields(request, obj) if name not in PUBLICATION_FIELDS]
+            return [*super().get_fieldsets(request, obj), *hindi]
+        fields = [
+            name
+            for name in self.get_fields(request, obj)
+            if name not in PUBLICATION_FIELDS and name != "hindi_translation"
+        ]
         return [
+            *hindi,
             (None, {"fields": fields}),
             (
                 "Publication",
@@ -192,7 +246,38 @@ class PublishableAdmin(
         )
 
     def get_list_filter(self, request):
-        return [*super().get_list_filter(request), WorkStateFilter]
+        translated = [HindiTranslationFilter] if self.is_translated else []
+        return [*super().get_list_filter(request), WorkStateFilter, *translated]
+
+    @admin.display(description="Hindi translation")
+    def hindi_translation(self, item):
+        """Each translated field's freshness; for an outdated one, the English change since
+        its Hindi was made."""
+        rows = []
+        for obj, name, status in field_statuses(item):
+            label = history.label_of(obj._meta.get_field(name))
+            if obj is not item:
+                label = f"{obj._meta.verbose_name.capitalize()} “{obj}”: {label}"
+            diff = ""
+            if status == OUTDATED:
+                diff = format_html(
+                    '<pre class="hindi-diff">{}</pre>', "\n".join(obj.outdating_change(name))
+                )
+            rows.append(
+                format_html(
+                    '<li class="hindi-{}">{}: <strong>{}</strong>{}</li>',
+                    status,
+                    label,
+                    STATUS_LABELS[status],
+                    diff,
+                )
+            )
+        overall = STATUS_LABELS[item_status({status for _, _, status in field_statuses(item)})]
+        return format_html(
+            '<p class="hindi-status">Hindi: <strong>{}</strong></p><ul>{}</ul>',
+            overall,
+            format_html_join("", "{}", ((row,) for row in rows)),
+        )
 
     @admin.display(description="State", ordering="status")
     def state(self, item):

@@ -24,8 +24,9 @@ from .models import Change, Draft, Publishable, when
 #: Fields about publication rather than content: the history shows them, the
 #: public change log does not.
 EDITORIAL_FIELDS = ("status", "go_live_at", "expire_at")
-#: Fields no one edits; their changes are noise in a history.
-UNDESCRIBED_FIELDS = ("id", "created", "updated")
+#: Fields no one edits; their changes are noise in a history. (``translated_from`` is
+#: bookkeeping for the Hindi fields, which are described themselves.)
+UNDESCRIBED_FIELDS = ("id", "created", "updated", "translated_from")
 
 
 def publishable_models():
@@ -430,6 +431,16 @@ def label_of(field):
     return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
 
 
+def line_lists(part_model):
+    """The lists of lines a part model reads as (its points; in Hindi too when they have a
+    Hindi twin): ``(suffix of the line field, label)``."""
+    label = str(part_model._meta.verbose_name_plural).capitalize()
+    lists = [("", label)]
+    if hasattr(part_model, f"{part_model.history_line}_hi"):
+        lists.append(("_hi", f"{label} (Hindi)"))
+    return lists
+
+
 def describe(item, key_prefix="", label_prefix="", parent_link=None, public=False):
     """The item (and its parts) as ``{key: [label, value]}``, in the order of the form.
     With ``public``, links to items the public cannot see now are left out."""
@@ -445,11 +456,11 @@ def describe(item, key_prefix="", label_prefix="", parent_link=None, public=Fals
         parts = list(getattr(item, name).all())
         line_field = getattr(part_model, "history_line", None)
         if line_field:
-            label = str(part_model._meta.verbose_name_plural).capitalize()
-            entries[f"{key_prefix}{name}"] = [
-                f"{label_prefix}{label}",
-                "\n".join(f"• {getattr(part, line_field)}" for part in parts),
-            ]
+            for suffix, label in line_lists(part_model):
+                entries[f"{key_prefix}{name}{suffix}"] = [
+                    f"{label_prefix}{label}",
+                    "\n".join(f"• {getattr(part, line_field + suffix)}" for part in parts),
+                ]
             continue
         for part in parts:
             identity = getattr(part, "slug", None) or part.pk

@@ -57,9 +57,13 @@ def collect(copy, obj, key_prefix, label_prefix, parent_link, found):
         part_model = relation.related_model
         line_field = getattr(part_model, "history_line", None)
         if line_field:
-            lines = tuple(getattr(part, line_field) for part in parts)
+            # The Hindi lines merge with the English ones: both are the same rows.
+            lines = tuple(
+                tuple(getattr(part, line_field + suffix) for part in parts)
+                for suffix, _ in history.line_lists(part_model)
+            )
             label = f"{label_prefix}{str(part_model._meta.verbose_name_plural).capitalize()}"
-            shown = "\n".join(f"• {line}" for line in lines)
+            shown = "\n".join(f"• {line}" for line in lines[0])
             found[f"{key_prefix}{name}"] = Field(f"{key_prefix}{name}", label, lines, shown)
             continue
         for part in parts:

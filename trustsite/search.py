@@ -5,6 +5,11 @@ snippets). On SQLite, the newcomer's database, it falls back to matching every
 word of the query as a substring, which finds the same items for single words.
 Either way a result is only ever a published item, and a snippet is escaped
 before the only markup it may carry, ``<mark>``, is added.
+
+On the Hindi site the Hindi twins of the fields are searched too (beside the
+English, so an English name still finds its item). PostgreSQL has no Hindi
+stemmer, so the Hindi is searched with the ``simple`` configuration (words as
+written, lower-cased), which splits Devanagari into words correctly.
 """
 
 import re
@@ -15,6 +20,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Q, TextField, Value
 from django.db.models.functions import Concat
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models import Figure, Initiative, Milestone, Point, Sector, Source
 from minerals.models import Application, Mineral
 from publishing.filters import SEARCH_MAX_LENGTH
+from publishing.translation import LANGUAGE, Translated, hindi_name
 
 RESULTS_PER_KIND = 20
 SNIPPET_CHARS = 220
@@ -53,6 +60,26 @@ class ModelTarget(Target):
     def url(self, item):
         return item.get_absolute_url()
 
+    @property
+    def hindi_fields(self):
+        """The Hindi twins of the searched fields (``mineral__name_hi`` for ``mineral__name``)."""
+        twins = []
+        for path in self.fields:
+            *links, name = path.split("__")
+            model = self.model
+            for link in links:
+                model = model._meta.get_field(link).related_model
+            if issubclass(model, Translated) and name in model.translated_fields:
+                twins.append(hindi_name(path))
+        return tuple(twins)
+
+    def title_in_hindi(self, item):
+        """The result's title on the Hindi site: the Hindi of its first field when current."""
+        name = self.fields[0]
+        if "__" not in name and isinstance(item, Translated) and name in item.translated_fields:
+            return item.hindi_in_use(name) or str(item)
+        return str(item)
+
 
 class PointTarget(ModelTarget):
     """A point of an initiative's section is found as that section of the initiative."""
@@ -64,6 +91,13 @@ class PointTarget(ModelTarget):
 
     def title(self, item):
         return f"{item.section.initiative.name}: {item.section.heading}"
+
+    def title_in_hindi(self, item):
+        initiative, section = item.section.initiative, item.section
+        return (
+            f"{initiative.hindi_in_use('name') or initiative.name}: "
+            f"{section.hindi_in_use('heading') or section.heading}"
+        )
 
     def url(self, item):
         return f"{item.section.initiative.get_absolute_url()}#section-{item.section.slug}"
@@ -115,7 +149,8 @@ class SearchForm(forms.Form):
         if not query:
             return []
         search = search_postgres if connection.vendor == "postgresql" else search_substring
-        found = [result for target in TARGETS for result in search(target, query)]
+        hindi = translation.get_language() == LANGUAGE
+        found = [result for target in TARGETS for result in search(target, query, hindi)]
         return sorted(found, key=lambda result: (-result.rank, result.kind, result.title))
 
 
@@ -126,18 +161,23 @@ def joined_text(fields):
     return Concat(*parts[:-1], output_field=TextField())
 
 
-def search_postgres(target, query):
+def search_postgres(target, query, hindi=False):
     search_query = SearchQuery(query, search_type="websearch", config="english")
     vector = SearchVector(*target.fields, config="english")
+    shown = target.fields
+    if hindi:
+        search_query |= SearchQuery(query, search_type="websearch", config="simple")
+        vector += SearchVector(*target.hindi_fields, config="simple")
+        shown = (*target.hindi_fields, *target.fields)
     items = (
         target.queryset()
         .annotate(
             search=vector,
             rank=SearchRank(vector, search_query),
             headline=SearchHeadline(
-                joined_text(target.fields),
+                joined_text(shown),
                 search_query,
-                config="english",
+                config="simple" if hindi else "english",
                 start_sel=START,
                 stop_sel=STOP,
                 max_words=35,
@@ -147,10 +187,9 @@ def search_postgres(target, query):
         .filter(search=search_query)
         .order_by("-rank")[:RESULTS_PER_KIND]
     )
+    title = target.title_in_hindi if hindi else target.title
     return [
-        Result(
-            str(target.kind), target.title(item), target.url(item), marked(item.headline), item.rank
-        )
+        Result(str(target.kind), title(item), target.url(item), marked(item.headline), item.rank)
         for item in items
     ]
 
@@ -162,20 +201,20 @@ def singular(word):
     return word
 
 
-def search_substring(target, query):
+def search_substring(target, query, hindi=False):
     words = [singular(word) for word in query.split()]
+    fields = (*target.hindi_fields, *target.fields) if hindi else target.fields
     condition = Q()
     for word in words:
-        condition &= any_field_contains(target.fields, word)
+        condition &= any_field_contains(fields, word)
     items = target.queryset().filter(condition)[:RESULTS_PER_KIND]
+    title = target.title_in_hindi if hindi else target.title
     results = []
     for item in items:
-        text = " ".join(str(value_of(item, field)) for field in target.fields)
+        text = " ".join(str(value_of(item, field)) for field in fields)
         rank = sum(text.lower().count(word.lower()) for word in words)
         snippet = marked(highlight(excerpt(text, words), words))
-        results.append(
-            Result(str(target.kind), target.title(item), target.url(item), snippet, rank)
-        )
+        results.append(Result(str(target.kind), title(item), target.url(item), snippet, rank))
     return results
 
 

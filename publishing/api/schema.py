@@ -11,6 +11,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.settings import spectacular_settings
 from rest_framework import permissions
 
+from .languages import CONTENT_LANGUAGE_HEADER, LANGUAGE_PARAMETERS
 from .renderers import CSVRenderer
 
 ERROR_SCHEMA = {
@@ -143,7 +144,9 @@ class ContentAutoSchema(AutoSchema):
         responses = operation.setdefault("responses", {})
         if method == "GET":
             parameters.append(CONDITION_HEADERS["GET"])
+            parameters.extend(copy.deepcopy(LANGUAGE_PARAMETERS))
             responses["200"].setdefault("headers", {}).update(ETAG_HEADER)
+            responses["200"]["headers"].update(CONTENT_LANGUAGE_HEADER)
             responses["304"] = NOT_MODIFIED
         elif method in ("PUT", "PATCH", "DELETE"):
             parameters.append(CONDITION_HEADERS["WRITE"])

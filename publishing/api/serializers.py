@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param
 
 from publishing.addresses import by_slug
+from publishing.translation import LANGUAGE, STATUS_LABELS, Translated, hindi_name
 
 
 class CleanLinkMixin:
@@ -155,6 +156,25 @@ class DescribedFieldsMixin:
         return fields
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "enum": list(STATUS_LABELS)},
+        "description": "Each translated field's Hindi: `missing`, `outdated` (the English "
+        "changed since it was translated) or `current`. In Hindi answers a field that is "
+        "not `current` carries the English.",
+    }
+)
+class HindiTranslationField(serializers.Field):
+    """The freshness of each translated field's Hindi (read only)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, item):
+        return item.hindi_statuses()
+
+
 class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerializer):
     """Base for every resource.
 
@@ -177,6 +197,26 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
             kwargs["min_value"] = max(kwargs.get("min_value", low), low)
             kwargs["max_value"] = min(kwargs.get("max_value", high), high)
         return field_class, kwargs
+
+    def get_field_names(self, declared_fields, info):
+        """Each translated field's Hindi twin (``summary_hi``) beside it, read and written
+        under the same workflow as the English."""
+        names = list(super().get_field_names(declared_fields, info))
+        model = self.Meta.model
+        if issubclass(model, Translated):
+            names += [hindi_name(name) for name in model.translated_fields if name in names]
+        return names
+
+    def to_representation(self, instance):
+        """In a Hindi answer, each translated field carries its Hindi while it is current
+        (else its English, as ``hindi_translation`` says)."""
+        data = super().to_representation(instance)
+        if isinstance(instance, Translated) and self.context.get("language") == LANGUAGE:
+            for name in instance.translated_fields:
+                hindi = instance.hindi_in_use(name)
+                if name in data and hindi is not None:
+                    data[name] = hindi
+        return data
 
     def get_fields(self):
         """Beside each related item's link, its slug (``country_slug``) or its items' slugs
@@ -205,6 +245,10 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
                     read_only=True,
                     help_text=f"The slugs of `{name}`, in the same order, as filters take them.",
                 )
+        if issubclass(self.Meta.model, Translated):
+            fields["hindi_translation"] = HindiTranslationField(
+                help_text="How fresh each translated field's Hindi is."
+            )
         return fields
 
     def to_internal_value(self, data):

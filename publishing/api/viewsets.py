@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, ProtectedError, RestrictedError
+from django.utils.cache import patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status, viewsets
@@ -34,6 +35,7 @@ from .conditional import (
     version_in,
 )
 from .filters import OrderingFilter, SearchFilter
+from .languages import DEFAULT, requested_language
 from .renderers import CSVRenderer, JSONRenderer, csv_rows
 from .schema import ContentAutoSchema
 from .serializers import ChangeSerializer
@@ -115,13 +117,24 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         """Errors are JSON even when CSV was asked for: a spreadsheet row cannot say
-        which parameter was wrong as clearly, and the schema documents them as JSON."""
+        which parameter was wrong as clearly, and the schema documents them as JSON.
+        Every answer says its language, and varies on ``Accept-Language``."""
         if getattr(response, "exception", False) and isinstance(
             getattr(request, "accepted_renderer", None), CSVRenderer
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Content-Language"] = getattr(self, "language", DEFAULT)
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    def initial(self, request, *args, **kwargs):
+        self.language = requested_language(request)
+        super().initial(request, *args, **kwargs)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "language": getattr(self, "language", DEFAULT)}
 
     def get_queryset(self):
         """A fresh copy each time, of one queryset built once per request (the view lives

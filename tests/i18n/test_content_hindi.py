@@ -1,0 +1,186 @@
+# ruff: noqa: F811 (the editorial fixtures, imported)
+"""The content in Hindi: readers of /hi/ get the Hindi while it is current, and the
+English, marked and explained, when it is missing or out of date; editors see which."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+
+from initiatives.models import Figure, Initiative, Sector
+from publishing.models import Change, Draft, Status
+from tests.editorial.conftest import (  # noqa: F401 (fixtures)
+    admin_url,
+    editor,
+    editor_client,
+    open_change_form,
+    publisher,
+    publisher_client,
+)
+
+pytestmark = pytest.mark.django_db
+
+SPACE_SUMMARY_HI = "TRUST पहल का एक प्रमुख क्षेत्र"  # the start of the reviewed Hindi in hi.json
+
+
+def page(path):
+    response = Client().get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_hindi_pages_show_the_hindi_content(content):
+    semiconductors = Sector.objects.get(slug="semiconductors")
+
+    hindi = page("/hi/sectors/semiconductors/")
+    english = page("/sectors/semiconductors/")
+
+    assert escape(semiconductors.summary_hi) in hindi
+    assert escape(semiconductors.summary) not in hindi
+    assert escape(semiconductors.summary) in english
+    assert escape(semiconductors.summary_hi) not in english
+    assert "अंतिम बार" in hindi and "अंतिम बार" not in english
+
+
+def change_english_summary(client, sector, text):
+    data = open_change_form(client, sector)
+    data["summary"] = text
+    data["_publish"] = "Publish"
+    response = client.post(admin_url(sector, "change"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_the_outdated_marker_appears_when_the_english_changes_and_clears_with_new_hindi(
+    content, publisher_client
+):
+    sector = Sector.objects.get(slug="semiconductors")
+    old_english = sector.summary
+    change_english_summary(publisher_client, sector, old_english + " Also packaging.")
+
+    form = publisher_client.get(admin_url(sector, "change")).content.decode()
+    assert re.search(r"Summary: <strong>outdated</strong>", form)
+    assert escape("+" + old_english + " Also packaging.") in form
+    outdated = publisher_client.get(admin_url(Sector, "changelist") + "?hindi=outdated")
+    assert sector in outdated.context["cl"].result_list
+    current = publisher_client.get(admin_url(Sector, "changelist") + "?hindi=current")
+    assert sector not in current.context["cl"].result_list
+
+    data = open_change_form(publisher_client, sector)
+    data["summary_hi"] = sector.summary_hi + " पैकेजिंग भी।"
+    data["_publish"] = "Publish"
+    publisher_client.post(admin_url(sector, "change"), data)
+
+    form = publisher_client.get(admin_url(sector, "change")).content.decode()
+    assert "Summary: <strong>current</strong>" in form
+    current = publisher_client.get(admin_url(Sector, "changelist") + "?hindi=current")
+    assert sector in current.context["cl"].result_list
+    assert "पैकेजिंग भी।" in page("/hi/sectors/semiconductors/")
+
+
+def test_readers_get_the_english_with_a_note_never_an_outdated_hindi(content, publisher_client):
+    sector = Sector.objects.get(slug="semiconductors")
+    outdated_hindi = sector.summary_hi
+    change_english_summary(publisher_client, sector, "Chips, newly described.")
+
+    hindi = page("/hi/sectors/semiconductors/")
+
+    assert escape(outdated_hindi) not in hindi
+    assert re.search(r'<span class="untranslated" lang="en">Chips, newly described\.</span>', hindi)
+    assert "अंग्रेज़ी में दिखाया गया है" in hindi
+    assert escape(sector.name_hi) in hindi  # the other fields stay in Hindi
+    assert "Chips, newly described." in page("/sectors/semiconductors/")
+    assert "untranslated" not in page("/sectors/semiconductors/")
+
+
+def test_a_missing_hindi_is_shown_in_english_under_the_missing_note(content, publisher_client):
+    sector = Sector.objects.get(slug="semiconductors")
+    data = open_change_form(publisher_client, sector)
+    data["summary_hi"] = ""
+    data["_publish"] = "Publish"
+    publisher_client.post(admin_url(sector, "change"), data)
+
+    hindi = page("/hi/sectors/semiconductors/")
+
+    assert "यह भाग अभी हिंदी में उपलब्ध नहीं है" in hindi
+    assert f'<span class="untranslated" lang="en">{escape(sector.summary)}' in hindi
+
+
+def test_an_editors_hindi_change_goes_through_review_history_and_revert(
+    content, editor_client, publisher_client
+):
+    sector = Sector.objects.get(slug="semiconductors")
+    reviewed = sector.summary_hi
+    data = open_change_form(editor_client, sector)
+    data["summary_hi"] = "संपादक का नया सारांश।"
+    data["_submit"] = "Submit changes for review"
+    editor_client.post(admin_url(sector, "change"), data)
+
+    sector.refresh_from_db()
+    assert sector.summary_hi == reviewed and sector.status == Status.PUBLISHED
+    assert Draft.filter_item(sector).get().in_review
+    assert "संपादक का नया सारांश।" not in page("/hi/sectors/semiconductors/")
+
+    data = open_change_form(publisher_client, sector)
+    data["_publish"] = "Publish"
+    publisher_client.post(admin_url(sector, "change"), data)
+    assert "संपादक का नया सारांश।" in page("/hi/sectors/semiconductors/")
+    history = publisher_client.get(admin_url(sector, "history")).content.decode()
+    assert "Summary (Hindi)" in history and "संपादक का नया सारांश।" in history
+
+    baseline = Change.filter_item(sector).order_by("pk").first()
+    publisher_client.post(admin_url(sector, "revert", baseline.pk))
+    sector.refresh_from_db()
+    assert sector.summary_hi == reviewed
+    assert escape(reviewed) in page("/hi/sectors/semiconductors/")
+
+
+def test_every_seed_figure_has_its_hindi_label_and_the_same_value_in_both_languages(content):
+    english, hindi = page("/figures/"), page("/hi/figures/")
+    figures = list(Figure.objects.all())
+    assert len(figures) == 10
+    for figure in figures:
+        assert escape(figure.label_hi) in hindi and escape(figure.label) not in hindi
+        with translation.override("en"):
+            assert escape(figure.display_value) in english
+        with translation.override("hi"):
+            assert escape(figure.display_value) in hindi
+        detail = page(f"/hi/figures/{figure.slug}/")
+        assert escape(figure.label_hi) in detail
+
+
+def test_a_points_hindi_goes_outdated_with_its_english_and_back_through_the_initiative_form(
+    content, publisher_client
+):
+    initiative = Initiative.objects.get(slug="trust")
+    aims = initiative.sections.get(slug="aims")
+    first, second = aims.points.order_by("position")[:2]
+    data = open_change_form(publisher_client, initiative)
+    index = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.endswith("-slug") and value == "aims"
+    )
+    english = data[f"sections-{index}-points_text"].splitlines()
+    english[0] = "Catalyse collaboration, reworded."
+    data[f"sections-{index}-points_text"] = "\n".join(english)
+    data["_publish"] = "Publish"
+    publisher_client.post(admin_url(initiative, "change"), data)
+
+    form = publisher_client.get(admin_url(initiative, "change")).content.decode()
+    assert "Point “Catalyse collaboration, reworded.”: Text: <strong>outdated</strong>" in form
+    hindi = page("/hi/initiatives/trust/")
+    assert escape(first.text_hi) not in hindi and escape(second.text_hi) in hindi
+    assert '<span class="untranslated" lang="en">Catalyse collaboration, reworded.</span>' in hindi
+
+    data = open_change_form(publisher_client, initiative)
+    lines = data[f"sections-{index}-points_text_hi"].splitlines()
+    lines[0] = "सहयोग को उत्प्रेरित करना (नया पाठ)।"
+    data[f"sections-{index}-points_text_hi"] = "\n".join(lines)
+    data["_publish"] = "Publish"
+    publisher_client.post(admin_url(initiative, "change"), data)
+
+    assert "सहयोग को उत्प्रेरित करना (नया पाठ)।" in page("/hi/initiatives/trust/")
+    history = publisher_client.get(admin_url(initiative, "history")).content.decode()
+    assert "Points (Hindi)" in history

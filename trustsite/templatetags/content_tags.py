@@ -1,0 +1,101 @@
+"""Content fields in the reader's language.
+
+On the Hindi site a translated field shows its Hindi only while it is current. A
+missing or outdated Hindi is never shown: the English is, marked ``lang="en"``, under
+a short Hindi note that says so. The notes are written in Hindi here rather than in the
+interface's catalog because only Hindi pages show them. English pages are unchanged.
+"""
+
+from django import template
+from django.utils import translation
+from django.utils.html import format_html
+
+from publishing.translation import (
+    LANGUAGE,
+    MISSING,
+    Translated,
+    field_statuses,
+    for_reader,
+    last_brought_up_to_date,
+)
+from trustsite.markdown import render_markdown
+
+register = template.Library()
+
+NOTES = {
+    MISSING: "यह भाग अभी हिंदी में उपलब्ध नहीं है, इसलिए अंग्रेज़ी में दिखाया गया है।",
+    "outdated": "इस भाग का अंग्रेज़ी पाठ बदल गया है और इसका हिंदी अनुवाद अभी अद्यतन नहीं हुआ "
+    "है, इसलिए अंग्रेज़ी में दिखाया गया है।",
+}
+
+
+def in_hindi():
+    return translation.get_language() == LANGUAGE
+
+
+def reading(item, name):
+    """``(text, status)``: the text a reader of the active language gets, and, when that
+    is the English on the Hindi site, why (MISSING or OUTDATED); else None."""
+    english = getattr(item, name, "") or ""
+    if not in_hindi() or not isinstance(item, Translated):
+        return english, None
+    status = item.hindi_status(name)
+    if status is None:
+        return english, None
+    hindi = item.hindi_in_use(name)
+    if hindi is not None:
+        return hindi, None
+    return english, status
+
+
+@register.filter
+def hindi(item, name):
+    """The field as plain text in the reader's language (for titles and attributes)."""
+    return for_reader(item, name)
+
+
+@register.simple_tag
+def translated(item, name, markdown=False):
+    """The field in the reader's language; on the Hindi site, the English with a note
+    when its Hindi is missing or outdated. ``markdown=True`` for Markdown bodies."""
+    text, status = reading(item, name)
+    if markdown:
+        body = render_markdown(text)
+        if status is None:
+            return body
+        return format_html(
+            '<div class="untranslated" lang="en"><p class="translation-note" lang="hi">{}</p>'
+            "{}</div>",
+            NOTES[status],
+            body,
+        )
+    if status is None:
+        return text
+    return format_html(
+        '<span class="untranslated" lang="en">{}</span> '
+        '<small class="translation-note" lang="hi">({})</small>',
+        text,
+        NOTES[status],
+    )
+
+
+@register.inclusion_tag("includes/hindi_freshness.html")
+def hindi_freshness(item):
+    """On the Hindi site: when the page's Hindi was last brought up to date, or that
+    parts of it are shown in English."""
+    if not in_hindi() or not isinstance(item, Translated):
+        return {"shown": False}
+    return {
+        "shown": True,
+        "updated": last_brought_up_to_date(item),
+        "english_parts": sum(1 for _, _, status in field_statuses(item) if status != "current"),
+    }
+
+
+@register.simple_tag
+def name_of(item):
+    """An item's name as its ``str()`` writes it (with its acronym or chemical symbol),
+    the name in the reader's language."""
+    extra = getattr(item, "acronym", "") or getattr(item, "symbol", "")
+    name = translated(item, "name")
+    return format_html("{} ({})", name, extra) if extra else name
