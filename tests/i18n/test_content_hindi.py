@@ -184,3 +184,16 @@ def test_a_points_hindi_goes_outdated_with_its_english_and_back_through_the_init
     assert "सहयोग को उत्प्रेरित करना (नया पाठ)।" in page("/hi/initiatives/trust/")
     history = publisher_client.get(admin_url(initiative, "history")).content.decode()
     assert "Points (Hindi)" in history
+
+
+def test_the_hindi_home_page_heads_the_featured_initiatives_sections_in_hindi(content):
+    hindi = page("/hi/")
+
+    sections = [
+        section for initiative in Initiative.objects.all() for section in initiative.sections.all()
+    ]
+    shown = [section for section in sections if f'id="home-{section.slug}"' in hindi]
+    assert shown
+    for section in shown:
+        heading = re.search(rf'<h2 id="home-{section.slug}">([^<]*)</h2>', hindi).group(1)
+        assert escape(section.heading_hi) in heading, heading
