@@ -1,9 +1,6 @@
 """Previews of unpublished items at their public address, for one request at a time; and
 the admin in each editor's own time zone."""
 
-import datetime
-import zoneinfo
-
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
@@ -79,13 +76,6 @@ def editor_profile(request):
     return profile
 
 
-def time_zone_of(profile):
-    try:
-        return zoneinfo.ZoneInfo(profile.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC  # a zone gone from the time zone database: UTC, which when() names
-
-
 class EditorPreferencesMiddleware:
     """The admin in the signed-in editor's own time zone and language (their profile's:
     Asia/Kolkata and English unless they chose others).
@@ -105,7 +95,7 @@ class EditorPreferencesMiddleware:
         profile = editor_profile(request)
         if profile is None:
             return self.get_response(request)
-        with timezone.override(time_zone_of(profile)), translation.override(profile.language):
+        with timezone.override(profile.zone), translation.override(profile.language):
             request.LANGUAGE_CODE = profile.language
             response = self.get_response(request)
         response.headers["Content-Language"] = profile.language

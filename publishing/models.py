@@ -487,6 +487,15 @@ class EditorProfile(models.Model):
     def __str__(self):
         return f"Profile of {self.user}"
 
+    @property
+    def zone(self):
+        """The chosen time zone; UTC (which :func:`when` names) for one gone from the time
+        zone database."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return datetime.UTC
+
     @classmethod
     def of(cls, user):
         """The user's profile, made with the defaults on first use."""

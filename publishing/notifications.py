@@ -21,7 +21,6 @@ has committed already.
 """
 
 import logging
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -128,10 +127,9 @@ def recipients_of(users, actor):
 
 def zone_of(user):
     try:
-        name = user.editor_profile.time_zone
+        return user.editor_profile.zone
     except EditorProfile.DoesNotExist:
-        name = EditorProfile.DEFAULT_TIME_ZONE
-    return zoneinfo.ZoneInfo(name)
+        return EditorProfile().zone
 
 
 def site_address():
