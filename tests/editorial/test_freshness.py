@@ -116,8 +116,8 @@ def test_the_list_action_marks_the_selected_items_checked(content, editor, edito
     assert lithium not in overdue and cobalt not in overdue
 
 
-def test_a_check_keeps_unpublished_changes_waiting_and_a_later_save_keeps_the_check(
-    content, editor_client
+def test_a_check_keeps_unpublished_changes_waiting_and_publishing_them_keeps_the_check(
+    content, editor_client, publisher_client
 ):
     lithium = checked_days_ago(Mineral, "lithium", 400)
     data = open_change_form(editor_client, lithium)
@@ -126,12 +126,14 @@ def test_a_check_keeps_unpublished_changes_waiting_and_a_later_save_keeps_the_ch
     checked = Mineral.objects.get(pk=lithium.pk).last_checked
 
     data = open_change_form(editor_client, lithium)
-    assert data["summary"] == "Edith's summary."
-    editor_client.post(admin_url(lithium, "change"), {**data, "summary": "Edith's second."})
+    assert data["summary"] == "Edith's summary.", "the check dropped the unpublished changes"
+    lithium.refresh_from_db()
+    assert lithium.summary != "Edith's summary."  # the public still sees the live version
+    publisher_client.post(admin_url(lithium, "change"), {**data, "_publish": "1"})
 
     lithium.refresh_from_db()
-    assert lithium.summary != "Edith's second."  # the public still sees the live version
-    assert lithium.last_checked == checked
+    assert lithium.summary == "Edith's summary."
+    assert lithium.last_checked == checked, "publishing took the check back"
 
 
 def test_an_items_own_review_interval_overrides_its_kinds(content, publisher_client):
