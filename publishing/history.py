@@ -285,9 +285,11 @@ class WorkingCopy:
 
     def dress(self, instance, visible=all_rows):
         """Make ``instance`` (the item read from its rows) read as this copy: its fields, and
-        its links and parts as ``visible`` shows them."""
+        its links and parts as ``visible`` shows them. Its ``row_only_fields`` (when it was
+        last checked against its sources) stay as the rows hold them."""
+        row_only = getattr(type(instance), "row_only_fields", ())
         for field in instance._meta.concrete_fields:
-            if field.primary_key:
+            if field.primary_key or field.name in row_only:
                 continue
             value = getattr(self.item, field.attname)
             stale_link = field.is_relation and getattr(instance, field.attname) != value

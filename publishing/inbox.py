@@ -177,7 +177,7 @@ def inbox_for(user, now=None):
         ]
     for key, entries in groups.items():
         if key in DATED_GROUPS:
-            entries.sort(key=lambda entry: entry.at)
+            entries.sort(key=lambda entry: entry.at or now)
         else:
             entries.sort(key=lambda entry: entry.when or now)
     return Inbox(groups)

@@ -125,6 +125,8 @@ def test_a_check_keeps_unpublished_changes_waiting_and_publishing_them_keeps_the
     editor_client.post(admin_url(lithium, "checked"))
     checked = Mineral.objects.get(pk=lithium.pk).last_checked
 
+    form = editor_client.get(admin_url(lithium, "change"))
+    assert form.context["original"].last_checked == checked, "the form shows an older check"
     data = open_change_form(editor_client, lithium)
     assert data["summary"] == "Edith's summary.", "the check dropped the unpublished changes"
     lithium.refresh_from_db()
