@@ -198,6 +198,17 @@ class PublishableAdmin(
     def has_publish_permission(self, request, obj=None):
         return can_publish(request.user, self.model)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The review interval's help names its kind's default, which an empty box keeps."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name == "review_interval":
+            formfield.help_text = (
+                "How many days after a check this item is due to be checked against its "
+                f"sources again (1 to 3650). Empty: {self.model.review_days} days, the "
+                f"default for {self.model._meta.verbose_name_plural}."
+            )
+        return formfield
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):

@@ -144,6 +144,8 @@ def test_an_items_own_review_interval_overrides_its_kinds(content, publisher_cli
     overdue, _ = overdue_in_inbox(publisher_client)
     assert lithium not in overdue
     public_changes = PublicChange.objects.count()
+    form = publisher_client.get(admin_url(lithium, "change")).content.decode()
+    assert "Empty: 180 days, the default for minerals." in form
 
     data = open_change_form(publisher_client, lithium)
     response = publisher_client.post(
