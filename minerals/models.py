@@ -51,6 +51,9 @@ class Mineral(Translated, Sourced):
         Figure, related_name="minerals", blank=True, help_text="Figures about this mineral."
     )
 
+    #: Supply and market facts about a mineral move within months.
+    review_days = 180
+
     class Meta(Sourced.Meta):
         ordering = ["name"]
 
