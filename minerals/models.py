@@ -61,8 +61,8 @@ class Mineral(Translated, Sourced):
         return page_address("minerals:mineral-detail", self.slug)
 
     def reader_title(self):
-        """The name and symbol, "Neodymium (Nd)", in the active language (current Hindi, else English), as the
-        page's citations name it."""
+        """The name and symbol, "Neodymium (Nd)", in the active language (current Hindi,
+        else English), as the page's citations name it."""
         return f"{for_reader(self, 'name')} ({self.symbol})"
 
     @property
