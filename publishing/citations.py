@@ -250,8 +250,16 @@ def to_ris(record):
     return "\r\n".join(lines) + "\r\n"
 
 
+def csl_json_text(document):
+    """A CSL-JSON document as the page's download and the API write it, byte for byte.
+    ``<`` and ``>`` are written as JSON escapes, as the API's JSON writes them, so an
+    editor's markup in a title is never read as HTML by a browser that opens the file."""
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def to_csl_json(record):
-    return json.dumps([record], ensure_ascii=False, indent=2) + "\n"
+    return csl_json_text([record])
 
 
 WRITERS = {"bib": to_bibtex, "ris": to_ris, "json": to_csl_json}
