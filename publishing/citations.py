@@ -92,13 +92,19 @@ def citation_key(item):
     return f"{settings.SITE_NAME}-{item._meta.model_name}-{slug}"
 
 
-def csl_item(item, request, version=None, today=None):
+#: Stands for "look the current version up" (None means the item has no public change).
+CURRENT = object()
+
+
+def csl_item(item, request, version=CURRENT, today=None):
     """The CSL-JSON record of ``item``'s current public version, in the active language.
 
-    ``version`` is its current public change (looked up when not given); an item the change
-    log has never recorded is cited at its page, dated when it was last updated.
+    ``version`` is its current public change, :func:`publishing.versions.current_version`'s
+    answer when a caller has it already (an item page's view does); an item the change log
+    has never recorded is cited at its page, dated when it was last updated.
     """
-    version = version if version is not None else current_version(item)
+    if version is CURRENT:
+        version = current_version(item)
     if version is not None:
         issued, address = version.date, version_url(item, version.date)
     else:
