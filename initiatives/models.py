@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from publishing.addresses import page_address
 from publishing.guard import GuardedQuerySet
 from publishing.models import Publishable, PublishableQuerySet
-from publishing.translation import Translated, hindi
+from publishing.translation import Translated, for_reader, hindi
 
 from .formatting import format_figure, format_partial_date
 
@@ -174,6 +175,10 @@ class Sector(Translated, Sourced):
     def get_absolute_url(self):
         return page_address("initiatives:sector-detail", self.slug)
 
+    def reader_title(self):
+        """The sector page's title in the active language ("AI sector"), as citations name it."""
+        return _("%(name)s sector") % {"name": for_reader(self, "name")}
+
 
 class Country(Translated, Sourced):
     name = models.CharField(
@@ -286,6 +291,10 @@ class Initiative(Translated, Sourced):
 
     def get_absolute_url(self):
         return page_address("initiatives:initiative-detail", self.slug)
+
+    def reader_title(self):
+        """The name in the active language (current Hindi, else English), as citations give it."""
+        return for_reader(self, "name")
 
     def clean(self):
         errors = self.publication_errors()
@@ -520,6 +529,10 @@ class Milestone(Translated, Sourced):
     def get_absolute_url(self):
         return page_address("initiatives:milestone-detail", self.slug)
 
+    def reader_title(self):
+        """The title in the active language (current Hindi, else English), as citations give it."""
+        return for_reader(self, "title")
+
     def clean(self):
         errors = self.publication_errors()
         if self.precision == self.Precision.YEAR:
@@ -646,6 +659,10 @@ class Figure(Translated, Sourced):
 
     def get_absolute_url(self):
         return page_address("initiatives:figure-detail", self.slug)
+
+    def reader_title(self):
+        """The label in the active language (current Hindi, else English), as citations give it."""
+        return for_reader(self, "label")
 
     def clean(self):
         errors = self.publication_errors()

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from publishing.api.serializers import (
     PUBLICATION_FIELDS,
+    CiteLinkMixin,
     ContentSerializer,
     DescribedFieldsMixin,
     PageLinkMixin,
@@ -46,12 +47,12 @@ class SourceSerializer(PageLinkMixin, ContentSerializer):
         ]
 
 
-class SectorSerializer(PageLinkMixin, ContentSerializer):
+class SectorSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """A strategic sector or cooperation area."""
 
     class Meta:
         model = Sector
-        fields = [*COMMON, "page", "name", "summary", "body", "position", *TIMES]
+        fields = [*COMMON, "page", "cite", "name", "summary", "body", "position", *TIMES]
 
 
 class CountrySerializer(ContentSerializer):
@@ -86,7 +87,7 @@ class SectionSerializer(DescribedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InitiativeSerializer(PageLinkMixin, ContentSerializer):
+class InitiativeSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """An initiative or partnership, with its sections of points."""
 
     children = SlugHyperlinkField(
@@ -106,6 +107,7 @@ class InitiativeSerializer(PageLinkMixin, ContentSerializer):
         fields = [
             *COMMON,
             "page",
+            "cite",
             "name",
             "acronym",
             "summary",
@@ -122,7 +124,7 @@ class InitiativeSerializer(PageLinkMixin, ContentSerializer):
         ]
 
 
-class MilestoneSerializer(PageLinkMixin, ContentSerializer):
+class MilestoneSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """An event that happened or is expected, dated as precisely as known."""
 
     display_date = serializers.CharField(
@@ -134,6 +136,7 @@ class MilestoneSerializer(PageLinkMixin, ContentSerializer):
         fields = [
             *COMMON,
             "page",
+            "cite",
             "title",
             "description",
             "year",
@@ -150,7 +153,7 @@ class MilestoneSerializer(PageLinkMixin, ContentSerializer):
         ]
 
 
-class FigureSerializer(PageLinkMixin, ContentSerializer):
+class FigureSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """A key number: exact in `value`, as the site shows it in `display`."""
 
     display = serializers.CharField(
@@ -170,6 +173,7 @@ class FigureSerializer(PageLinkMixin, ContentSerializer):
         fields = [
             *COMMON,
             "page",
+            "cite",
             "label",
             "value",
             "unit",
