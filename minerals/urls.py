@@ -8,4 +8,5 @@ urlpatterns = [
     path("minerals/", views.MineralListView.as_view(), name="mineral-list"),
     path("minerals/matrix/", views.MatrixView.as_view(), name="matrix"),
     path("minerals/<slug:slug>/", views.MineralDetailView.as_view(), name="mineral-detail"),
+    path("minerals/<slug:slug>/sheet.pdf", views.MineralSheetView.as_view(), name="mineral-sheet"),
 ]
