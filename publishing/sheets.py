@@ -17,6 +17,8 @@ item, the language, the release and the content's state (:func:`publishing.cache
 an entry made before any change is simply never asked for again.
 """
 
+import functools
+import io
 import logging
 import mimetypes
 import posixpath
@@ -32,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.generic import DetailView
+from fontTools.ttLib import woff2
 
 from . import preview
 from .cache import content_state
@@ -70,6 +73,8 @@ class StaticFilesFetcher(weasyprint.URLFetcher):
         self.requested.append(url)
         name = self.static_name(url)
         body = self.read_static(name)
+        if body.startswith(b"wOF2"):
+            body = decompressed_font(body)
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return weasyprint.urls.URLFetcherResponse(
             url, body=body, headers={"Content-Type": content_type}
@@ -121,6 +126,15 @@ def render_pdf(html, fetcher=None):
         logger.warning("A revision sheet was cut to its first page: %s", document.metadata.title)
         document = document.copy(document.pages[:1])
     return document.write_pdf()
+
+
+@functools.lru_cache(maxsize=8)
+def decompressed_font(packed):
+    """A WOFF2 font as the plain OpenType font it packs, decoded once per process: WeasyPrint
+    would decode it on every sheet, in pure Python, which took half of a sheet's time."""
+    out = io.BytesIO()
+    woff2.decompress(io.BytesIO(packed), out)
+    return out.getvalue()
 
 
 class SheetView(DetailView):
