@@ -274,3 +274,32 @@ def test_a_sheet_is_served_from_the_cache_until_a_publish_changes_it(content, dj
     assert third["ETag"] != first["ETag"]
     hindi = reader.get("/hi/sectors/space/sheet.pdf")
     assert hindi["X-Sheet-Cache"] == "miss"
+
+
+def test_a_sheet_makes_as_many_queries_however_many_items_it_lists(content):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from initiatives.models import Country, Figure, Milestone
+    from tests.factories import grow_content
+
+    def queries_for_trust():
+        caches[settings.PAGE_CACHE_ALIAS].clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get("/initiatives/trust/sheet.pdf").status_code == 200
+        return len(queries)
+
+    ContentType.objects.get_for_model(Initiative)  # cached per process after the first time
+    before = queries_for_trust()
+    grow_content(times=10)
+    trust = Initiative.objects.get(slug="trust")
+    with arranged():
+        trust.sectors.add(*Sector.objects.all())
+        trust.partners.add(*Country.objects.all())
+        trust.minerals.add(*Mineral.objects.all())
+        Figure.objects.update(initiative=trust)
+        Milestone.objects.update(initiative=trust)
+        Initiative.objects.filter(slug__startswith="initiative-").update(parent=trust)
+
+    assert queries_for_trust() == before
