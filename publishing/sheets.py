@@ -59,8 +59,8 @@ class StaticFilesFetcher(weasyprint.URLFetcher):
     """Gives WeasyPrint the site's static files and nothing else.
 
     An address is served only when it is ``SHEET_ORIGIN`` followed by ``STATIC_URL`` and
-    the name of a static file: read from the collected files (production's hashed names),
-    or else where the static files finders find it (development). Every other address,
+    the name of a static file: where the static files finders find it, or else from the
+    collected files (production's hashed names). Every other address,
     whatever its scheme or host, raises :class:`RefusedAddress` before any I/O.
     ``requested`` lists every address asked for, served or not.
     """
@@ -97,17 +97,19 @@ class StaticFilesFetcher(weasyprint.URLFetcher):
 
     @staticmethod
     def read_static(name):
+        """The file as the finders find it (the sources, never a stale ``collectstatic``),
+        or else from the collected files (production's hashed names exist only there)."""
         try:
+            found = finders.find(name)
+            if found:
+                with open(found, "rb") as file:
+                    return file.read()
             if staticfiles_storage.exists(name):
                 with staticfiles_storage.open(name) as file:
                     return file.read()
-        except Exception as error:  # a name the storage refuses (SuspiciousFileOperation)
+        except Exception as error:  # a name the finders or storage refuse (SuspiciousFileOperation)
             raise RefusedAddress(f"Not a static file's name: {name}") from error
-        found = finders.find(name)
-        if not found:
-            raise RefusedAddress(f"No static file named {name}")
-        with open(found, "rb") as file:
-            return file.read()
+        raise RefusedAddress(f"No static file named {name}")
 
 
 def render_pdf(html, fetcher=None):
