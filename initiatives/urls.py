@@ -12,8 +12,14 @@ urlpatterns = [
     path(
         "initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative-detail"
     ),
+    path(
+        "initiatives/<slug:slug>/sheet.pdf",
+        views.InitiativeSheetView.as_view(),
+        name="initiative-sheet",
+    ),
     path("sectors/", views.SectorListView.as_view(), name="sector-list"),
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector-detail"),
+    path("sectors/<slug:slug>/sheet.pdf", views.SectorSheetView.as_view(), name="sector-sheet"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("figures/figures.csv", views.FiguresCSVView.as_view(), name="figures-csv"),
     path("figures/<slug:slug>/", views.FigureDetailView.as_view(), name="figure-detail"),

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView, View
 
 from publishing.downloads import csv_download
 from publishing.models import visible_related
+from publishing.sheets import SheetView
 from publishing.views import PublicItemMixin
 
 from .charts import breakdown_chart, figure_charts
@@ -54,8 +55,9 @@ class InitiativeListView(ListView):
         )
 
 
-class InitiativeDetailView(PublicItemMixin, DetailView):
-    template_name = "initiatives/initiative_detail.html"
+class InitiativeQuerysetMixin:
+    """A published initiative with everything its page and its revision sheet show."""
+
     context_object_name = "initiative"
 
     def get_queryset(self):
@@ -79,6 +81,14 @@ class InitiativeDetailView(PublicItemMixin, DetailView):
         )
 
 
+class InitiativeDetailView(PublicItemMixin, InitiativeQuerysetMixin, DetailView):
+    template_name = "initiatives/initiative_detail.html"
+
+
+class InitiativeSheetView(InitiativeQuerysetMixin, SheetView):
+    template_name = "sheets/initiative.html"
+
+
 class SectorListView(ListView):
     template_name = "initiatives/sector_list.html"
     context_object_name = "sectors"
@@ -91,8 +101,9 @@ class SectorListView(ListView):
         )
 
 
-class SectorDetailView(PublicItemMixin, DetailView):
-    template_name = "initiatives/sector_detail.html"
+class SectorQuerysetMixin:
+    """A published sector with everything its page and its revision sheet show."""
+
     context_object_name = "sector"
 
     def get_queryset(self):
@@ -107,6 +118,14 @@ class SectorDetailView(PublicItemMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["sector_title"] = self.object.reader_title()
         return context
+
+
+class SectorDetailView(PublicItemMixin, SectorQuerysetMixin, DetailView):
+    template_name = "initiatives/sector_detail.html"
+
+
+class SectorSheetView(SectorQuerysetMixin, SheetView):
+    template_name = "sheets/sector.html"
 
 
 class FigureQuerysetMixin:

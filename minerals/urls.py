@@ -12,4 +12,5 @@ urlpatterns = [
     path("minerals/matrix/", views.MatrixView.as_view(), name="matrix"),
     path("minerals/<slug:slug>/", views.MineralDetailView.as_view(), name="mineral-detail"),
     *citation_paths("minerals/", Mineral, "mineral"),
+    path("minerals/<slug:slug>/sheet.pdf", views.MineralSheetView.as_view(), name="mineral-sheet"),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from initiatives.models import Figure, Initiative, Sector, Source
+from publishing.sheets import SheetView
 from publishing.views import PublicItemMixin
 
 from .filters import MineralFilter
@@ -112,8 +113,9 @@ def for_readers(form):
     return form
 
 
-class MineralDetailView(PublicItemMixin, DetailView):
-    template_name = "minerals/mineral_detail.html"
+class MineralQuerysetMixin:
+    """A published mineral with everything its page and its revision sheet show."""
+
     context_object_name = "mineral"
 
     def get_queryset(self):
@@ -131,6 +133,14 @@ class MineralDetailView(PublicItemMixin, DetailView):
             Prefetch("initiatives", queryset=Initiative.objects.published()),
             Prefetch("sources", queryset=Source.objects.published()),
         )
+
+
+class MineralDetailView(PublicItemMixin, MineralQuerysetMixin, DetailView):
+    template_name = "minerals/mineral_detail.html"
+
+
+class MineralSheetView(MineralQuerysetMixin, SheetView):
+    template_name = "sheets/mineral.html"
 
 
 class MatrixView(ListView):

@@ -24,6 +24,9 @@ The runs:
 * ``soak``: the warm cache at 100x, ``--soak-connections`` connections for
   ``--soak-seconds`` cycling through every endpoint. It must end with no errors and
   no answer of 400 or more; otherwise the benchmark exits 1;
+* revision sheets (``tests/bench_sheets.py``; ``--sheets-only`` alone, ``--no-sheets`` skips
+  them), on a fresh database at 1x content: each sheet's render time, cold, and its peak
+  memory, in a process of its own;
 * the editors at work (last; ``--editors-only`` alone, ``--no-editors`` skips it), on a
   fresh database of its own at 1x content, for ``--editors-seconds`` (30): 8 staff
   readers (users in the Editor group) read working copies of 8 items with unpublished
@@ -101,6 +104,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import dj_database_url
+
+from tests import bench_sheets
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
@@ -1301,6 +1306,12 @@ def sections(report, markdown):
             soak_table(result, markdown),
             run_notes(result),
         )
+    if report.get("sheets"):
+        yield (
+            "revision sheets: " + report["sheets"]["description"],
+            render(*bench_sheets.table(report["sheets"]), markdown),
+            [],
+        )
     if report["editors"]:
         result = report["editors"]
         yield (
@@ -1508,6 +1519,8 @@ def parse_args(argv):
         help="only the editors' load (no wrk runs, so wrk is not needed)",
     )
     editors.add_argument("--no-editors", action="store_true", help="skip the editors' load")
+    editors.add_argument("--sheets-only", action="store_true", help="only the revision sheets")
+    parser.add_argument("--no-sheets", action="store_true", help="skip the revision sheets")
     parser.add_argument(
         "--editors-seconds",
         type=int,
@@ -1526,9 +1539,11 @@ def parse_args(argv):
         if (args.only is None or run.name in args.only)
         and not (run.soak and args.no_soak)
         and not args.editors_only
+        and not args.sheets_only
     ]
-    args.editors = not args.no_editors
-    if not args.runs and not args.editors:
+    args.editors = not args.no_editors and not args.sheets_only
+    args.sheets = not args.no_sheets and not args.editors_only
+    if not args.runs and not args.editors and not args.sheets:
         parser.error("no run left to do")
     return args
 
@@ -1561,6 +1576,7 @@ def bench(args, folder, database):
         },
         "runs": {},
         "soak": None,
+        "sheets": None,
         "editors": None,
     }
     timings = {}
@@ -1579,6 +1595,11 @@ def bench(args, folder, database):
                     report["soak"] = soak(run, env, folder, args)
                 else:
                     report["runs"][run.name] = measure_endpoints(run, env, folder, args)
+        if args.sheets:
+            print("\nRevision sheets: a fresh database at 1x content...", flush=True)
+            database.create()
+            timings |= {f"{name} (sheets)": took for name, took in prepare(env, log, 1).items()}
+            report["sheets"] = bench_sheets.measure(env)
         if args.editors:
             # A database of its own: the load writes, and starts from the source content.
             print("\nThe editors at work: a fresh database at 1x content...", flush=True)

@@ -30,13 +30,16 @@ PAGE_TYPES = {
     "django.contrib.sitemaps.views.sitemap",
     "initiatives:initiative-list",
     "initiatives:initiative-detail",
+    "initiatives:initiative-sheet",
     "initiatives:sector-list",
     "initiatives:sector-detail",
+    "initiatives:sector-sheet",
     "initiatives:figures",
     "initiatives:figures-csv",
     "initiatives:timeline",
     "minerals:mineral-list",
     "minerals:mineral-detail",
+    "minerals:mineral-sheet",
     "minerals:matrix",
 }
 
