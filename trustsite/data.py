@@ -116,6 +116,14 @@ def temporal_coverage():
     )
 
 
+def dataset_facts(request):
+    """``(version, date, temporal coverage)``, worked out once per request: the page and
+    its JSON-LD both name them."""
+    if not hasattr(request, "_dataset_facts"):
+        request._dataset_facts = (*dataset_version(), temporal_coverage())
+    return request._dataset_facts
+
+
 def data_url(request, name=None):
     """The absolute address of the package's page, or of one of its files."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -149,13 +157,14 @@ class DataView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["version"], context["modified"] = dataset_version()
+        context["version"], context["modified"], context["temporal_coverage"] = dataset_facts(
+            self.request
+        )
         context["content_tables"] = CONTENT_TABLES
         context["link_tables"] = LINK_TABLES
         context["descriptor"] = DESCRIPTOR
         context["zip_name"] = ZIP_NAME
         context["license"] = settings.DATA_LICENSE
-        context["temporal_coverage"] = temporal_coverage()
         return context
 
 

@@ -70,7 +70,7 @@ def download(request, name, media_type):
 
 def dataset(request, title, description, table_name):
     """The whole dataset (``table_name`` empty) or one table of it, with its downloads."""
-    version, modified = data.dataset_version()
+    version, modified, coverage = data.dataset_facts(request)
     distribution = []
     if table_name:
         distribution.append(download(request, f"{table_name}.csv", data.CSV_TYPE))
@@ -90,7 +90,7 @@ def dataset(request, title, description, table_name):
         "creator": creator(request),
         "publisher": creator(request),
         "distribution": distribution,
-        "temporalCoverage": data.temporal_coverage(),
+        "temporalCoverage": coverage,
         "dateModified": modified,
         "version": version,
         "isPartOf": website(request),
