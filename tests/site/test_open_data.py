@@ -283,13 +283,15 @@ def test_dataset_pages_describe_a_dataset_with_its_downloads(client, content, pr
     assert minerals["name"] == ("महत्वपूर्ण खनिज" if prefix else "Critical minerals")
 
 
-def test_dataset_pages_carry_the_version_and_date_of_the_latest_public_change(
+def test_json_ld_carries_the_version_and_date_of_the_latest_public_change(
     client, content, django_user_model
 ):
     date = publish_a_change(django_user_model)
     (dataset,) = json_ld(client, "/minerals/")
     assert dataset["version"] == stamp(date)
     assert dataset["dateModified"].startswith(date.date().isoformat())
+    (article,) = json_ld(client, "/minerals/neodymium/")
+    assert article["dateModified"] == f"{date:%Y-%m-%dT%H:%M:%S}Z"
 
 
 @pytest.mark.parametrize("prefix", ["", "/hi"])

@@ -12,6 +12,7 @@ valid whatever nonce its policy carries.
 """
 
 import json
+from datetime import UTC
 
 from django import template
 from django.conf import settings
@@ -37,6 +38,13 @@ ABOUT_TYPES = {
     "country": "Country",
 }
 JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def iso(moment):
+    """A time as schema.org takes it: ISO 8601 in UTC, to the second."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def script(value):
@@ -91,7 +99,7 @@ def dataset(request, title, description, table_name):
         "publisher": creator(request),
         "distribution": distribution,
         "temporalCoverage": coverage,
-        "dateModified": modified,
+        "dateModified": iso(modified),
         "version": version,
         "isPartOf": website(request),
     }
@@ -126,8 +134,8 @@ def article(context, title, description, item):
         "url": site_url(request) + request.path,
         "mainEntityOfPage": site_url(request) + request.path,
         "inLanguage": get_language(),
-        "dateModified": modified,
-        "datePublished": item.created,
+        "dateModified": iso(modified),
+        "datePublished": iso(item.created),
         "publisher": creator(request),
         "isPartOf": website(request),
         "license": settings.DATA_LICENSE["path"],
