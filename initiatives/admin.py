@@ -26,14 +26,49 @@ from .resources import FigureResource, MilestoneResource
 
 @admin.register(Source)
 class SourceAdmin(PublishableAdmin):
-    list_display = ["title", "publisher", "published_on", "state", "updated"]
-    list_filter = ["status", "publisher"]
+    list_display = ["title", "publisher", "published_on", "address", "state", "updated"]
+    list_filter = ["status", "publisher", "link_status"]
+    readonly_fields = [
+        *PublishableAdmin.readonly_fields,
+        "link_status",
+        "link_checked_at",
+        "final_url",
+        "redirects",
+    ]
     search_fields = ["title", "publisher", "description", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["title"]
     formfield_overrides = {
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}
     }
+
+    def get_fieldsets(self, request, obj=None):
+        """What ``manage.py check_sources`` found at the address, in a box of its own."""
+        checked = ["link_status", "link_checked_at", "final_url", "redirects"]
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in checked]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [
+            *fieldsets,
+            (
+                "Address check",
+                {
+                    "fields": checked,
+                    "description": "Written by manage.py check_sources. Where the address "
+                    "is dead, give an archived address above: readers then see it.",
+                },
+            ),
+        ]
+
+    @admin.display(description="address", ordering="link_status")
+    def address(self, source):
+        """The address's status when last checked: dead or moved ones say so."""
+        if not source.url:
+            return "—"
+        if not source.link_status:
+            return "Not checked yet"
+        return source.link_report
 
 
 class SourcedAdmin(PublishableAdmin):

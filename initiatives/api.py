@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from publishing.api.viewsets import ContentViewSet
+from publishing.api.viewsets import CitableViewSetMixin, ContentViewSet
 
 from . import filters, serializers
 from .models import (
@@ -28,7 +28,7 @@ class SourceViewSet(ContentViewSet):
     ordering = ["title"]
 
 
-class SectorViewSet(ContentViewSet):
+class SectorViewSet(CitableViewSetMixin, ContentViewSet):
     """Strategic sectors and cooperation areas (AI, Semiconductors, Pharmaceuticals…)."""
 
     queryset = Sector.objects.all()
@@ -64,7 +64,7 @@ class OrganizationViewSet(ContentViewSet):
     visible_relations = ["country", "sources"]
 
 
-class InitiativeViewSet(ContentViewSet):
+class InitiativeViewSet(CitableViewSetMixin, ContentViewSet):
     """Initiatives and partnerships, with their sections of points."""
 
     queryset = Initiative.objects.all()
@@ -77,7 +77,7 @@ class InitiativeViewSet(ContentViewSet):
     prefetch = [Prefetch("sections", queryset=Section.objects.with_points())]
 
 
-class MilestoneViewSet(ContentViewSet):
+class MilestoneViewSet(CitableViewSetMixin, ContentViewSet):
     """Events that happened or are expected, dated as precisely as known."""
 
     queryset = Milestone.objects.chronological()
@@ -89,7 +89,7 @@ class MilestoneViewSet(ContentViewSet):
     visible_relations = ["initiative", "countries", "organizations", "sources"]
 
 
-class FigureViewSet(ContentViewSet):
+class FigureViewSet(CitableViewSetMixin, ContentViewSet):
     """Key numbers, exact (`value`) and as the site shows them (`display`)."""
 
     queryset = Figure.objects.all()

@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from publishing.addresses import page_address
 from publishing.guard import GuardedQuerySet
 from publishing.models import Publishable, PublishableQuerySet
-from publishing.translation import Translated, hindi
+from publishing.translation import Translated, for_reader, hindi
 
 from .formatting import format_figure, format_partial_date
 
@@ -26,6 +27,19 @@ BODY_HELP = (
 )
 ACRONYM_HELP = "The usual short form, such as iCET, if there is one."
 POSITION_HELP = "Its place in lists: lower numbers come first (0 to 32767)."
+
+
+class LinkStatus(models.TextChoices):
+    """What a source's address answered when it was last checked (``check_sources``)."""
+
+    OK = "ok", "OK"
+    MOVED = "moved", "Moved (permanent redirect)"
+    DEAD = "dead", "Dead (4xx: not found, gone, refused)"
+    ERROR = "error", "Timeout or error (5xx, no answer)"
+
+
+#: Statuses under which readers need the archived copy instead.
+UNREACHABLE = (LinkStatus.DEAD, LinkStatus.ERROR)
 
 
 class Source(Translated, Publishable):
@@ -45,14 +59,81 @@ class Source(Translated, Publishable):
         blank=True, help_text="What the document is, in a sentence or two of plain text."
     )
     description_hi = hindi("description")
+    archived_url = models.URLField(
+        "archived address",
+        blank=True,
+        help_text=(
+            "A copy of the document in a web archive (such as https://web.archive.org/…), "
+            "shown to readers beside the address when that is dead."
+        ),
+    )
+    link_status = models.CharField(
+        "address status",
+        max_length=10,
+        choices=LinkStatus.choices,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="What the address answered when manage.py check_sources last asked.",
+    )
+    link_checked_at = models.DateTimeField("address checked", null=True, editable=False)
+    final_url = models.URLField(
+        "final address",
+        max_length=2000,
+        blank=True,
+        editable=False,
+        help_text="Where the address led, after its redirects.",
+    )
+    redirects = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Each redirect followed: [status, from, to].",
+    )
+    link_error = models.CharField(max_length=300, blank=True, editable=False)
 
     translated_fields = ("description",)
+    row_only_fields = (
+        *Publishable.row_only_fields,
+        "link_status",
+        "link_checked_at",
+        "final_url",
+        "redirects",
+        "link_error",
+    )
 
     class Meta(Publishable.Meta):
         ordering = ["title"]
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def problems(cls):
+        """Sources whose address was dead, moved or unreachable when last checked."""
+        found = cls._base_manager.exclude(link_status__in=["", LinkStatus.OK])
+        return [
+            (source, source.link_report, source.link_checked_at)
+            for source in found.order_by("link_checked_at", "pk")
+        ]
+
+    @property
+    def link_report(self):
+        """What the address answered when last checked, in words, for editors."""
+        if self.link_status == LinkStatus.MOVED:
+            return f"Address moved to {self.final_url}"
+        if self.link_status == LinkStatus.DEAD:
+            archived = "; archived copy given" if self.archived_url else "; no archived copy"
+            return f"Address dead ({self.link_error}){archived}"
+        if self.link_status == LinkStatus.ERROR:
+            archived = "; archived copy given" if self.archived_url else "; no archived copy"
+            return f"Address unreachable ({self.link_error}){archived}"
+        return self.get_link_status_display()
+
+    @property
+    def shows_archived_copy(self):
+        """Readers get the archived address beside an address that is dead."""
+        return bool(self.archived_url) and self.link_status in UNREACHABLE
 
     def get_absolute_url(self):
         return reverse("about") + f"#source-{self.slug}"
@@ -93,6 +174,10 @@ class Sector(Translated, Sourced):
 
     def get_absolute_url(self):
         return page_address("initiatives:sector-detail", self.slug)
+
+    def reader_title(self):
+        """The sector page's title in the active language ("AI sector"), as citations name it."""
+        return _("%(name)s sector") % {"name": for_reader(self, "name")}
 
 
 class Country(Translated, Sourced):
@@ -153,6 +238,8 @@ class Organization(Translated, Sourced):
 
 
 class Initiative(Translated, Sourced):
+    #: Initiatives gain partners, funds and milestones within months.
+    review_days = 180
     name = models.CharField(
         max_length=200, unique=True, help_text="The full name, such as U.S.-India TRUST Initiative."
     )
@@ -204,6 +291,10 @@ class Initiative(Translated, Sourced):
 
     def get_absolute_url(self):
         return page_address("initiatives:initiative-detail", self.slug)
+
+    def reader_title(self):
+        """The name in the active language (current Hindi, else English), as citations give it."""
+        return for_reader(self, "name")
 
     def clean(self):
         errors = self.publication_errors()
@@ -363,6 +454,9 @@ class MilestoneQuerySet(PublishableQuerySet):
 class Milestone(Translated, Sourced):
     """Something that happened or is expected, dated only as precisely as the source allows."""
 
+    #: An expected milestone happens, slips or is dropped within months.
+    review_days = 180
+
     class Precision(models.TextChoices):
         YEAR = "year", "Year"
         MONTH = "month", "Month"
@@ -435,6 +529,10 @@ class Milestone(Translated, Sourced):
     def get_absolute_url(self):
         return page_address("initiatives:milestone-detail", self.slug)
 
+    def reader_title(self):
+        """The title in the active language (current Hindi, else English), as citations give it."""
+        return for_reader(self, "title")
+
     def clean(self):
         errors = self.publication_errors()
         if self.precision == self.Precision.YEAR:
@@ -476,6 +574,9 @@ class Milestone(Translated, Sourced):
 
 class Figure(Translated, Sourced):
     """A key number, stored exactly, displayed the way the source gives it."""
+
+    #: Numbers date fastest: a new fiscal year or report replaces them.
+    review_days = 180
 
     class Unit(models.TextChoices):
         PERCENT = "percent", "Percent"
@@ -558,6 +659,10 @@ class Figure(Translated, Sourced):
 
     def get_absolute_url(self):
         return page_address("initiatives:figure-detail", self.slug)
+
+    def reader_title(self):
+        """The label in the active language (current Hindi, else English), as citations give it."""
+        return for_reader(self, "label")
 
     def clean(self):
         errors = self.publication_errors()

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from publishing.api.serializers import (
     PUBLICATION_FIELDS,
+    CiteLinkMixin,
     ContentSerializer,
     DescribedFieldsMixin,
     PageLinkMixin,
@@ -56,12 +57,12 @@ class SourceSerializer(PageLinkMixin, ContentSerializer):
         ]
 
 
-class SectorSerializer(PageLinkMixin, ContentSerializer):
+class SectorSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """A strategic sector or cooperation area."""
 
     class Meta:
         model = Sector
-        fields = [*COMMON, "page", "name", "summary", "body", "position", *TIMES]
+        fields = [*COMMON, "page", "cite", "name", "summary", "body", "position", *TIMES]
 
 
 class CountrySerializer(ContentSerializer):
@@ -96,7 +97,7 @@ class SectionSerializer(DescribedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InitiativeSerializer(PageLinkMixin, ContentSerializer):
+class InitiativeSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """An initiative or partnership, with its sections of points."""
 
     children = SlugHyperlinkField(
@@ -116,6 +117,7 @@ class InitiativeSerializer(PageLinkMixin, ContentSerializer):
         fields = [
             *COMMON,
             "page",
+            "cite",
             "name",
             "acronym",
             "summary",
@@ -132,7 +134,7 @@ class InitiativeSerializer(PageLinkMixin, ContentSerializer):
         ]
 
 
-class MilestoneSerializer(PageLinkMixin, ContentSerializer):
+class MilestoneSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """An event that happened or is expected, dated as precisely as known."""
 
     display_date = serializers.CharField(
@@ -144,6 +146,7 @@ class MilestoneSerializer(PageLinkMixin, ContentSerializer):
         fields = [
             *COMMON,
             "page",
+            "cite",
             "title",
             "description",
             "year",
@@ -160,7 +163,7 @@ class MilestoneSerializer(PageLinkMixin, ContentSerializer):
         ]
 
 
-class FigureSerializer(PageLinkMixin, ContentSerializer):
+class FigureSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """A key number: exact in `value`, as the site shows it in `display`."""
 
     display = serializers.CharField(
@@ -180,6 +183,7 @@ class FigureSerializer(PageLinkMixin, ContentSerializer):
         fields = [
             *COMMON,
             "page",
+            "cite",
             "label",
             "value",
             "unit",

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from publishing.citations import citation_paths
+
 from . import views
+from .models import Figure, Initiative, Milestone, Sector
 
 app_name = "initiatives"
 
@@ -16,4 +19,8 @@ urlpatterns = [
     path("figures/<slug:slug>/", views.FigureDetailView.as_view(), name="figure-detail"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("timeline/<slug:slug>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
+    *citation_paths("initiatives/", Initiative, "initiative"),
+    *citation_paths("sectors/", Sector, "sector"),
+    *citation_paths("figures/", Figure, "figure"),
+    *citation_paths("timeline/", Milestone, "milestone"),
 ]

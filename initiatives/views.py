@@ -8,12 +8,10 @@ the content come in pages of ``LIST_PAGE_SIZE``; every item has a page of its ow
 
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
 from publishing.downloads import csv_download
 from publishing.models import visible_related
-from publishing.translation import for_reader
 from publishing.views import PublicItemMixin
 
 from .charts import breakdown_chart, figure_charts
@@ -107,7 +105,7 @@ class SectorDetailView(PublicItemMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sector_title"] = _("%(name)s sector") % {"name": for_reader(self.object, "name")}
+        context["sector_title"] = self.object.reader_title()
         return context
 
 

@@ -1,12 +1,12 @@
 """API resources for minerals and their applications (registered in trustsite/api/urls.py)."""
 
-from publishing.api.viewsets import ContentViewSet
+from publishing.api.viewsets import CitableViewSetMixin, ContentViewSet
 
 from . import filters, serializers
 from .models import Application, Mineral
 
 
-class MineralViewSet(ContentViewSet):
+class MineralViewSet(CitableViewSetMixin, ContentViewSet):
     """Critical minerals, with the sectors that use them and the initiatives addressing them."""
 
     queryset = Mineral.objects.all()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import BODY_HELP, SUMMARY_HELP, Figure, Initiative, Sector, Sourced
 from publishing.addresses import page_address
-from publishing.translation import Translated, hindi
+from publishing.translation import Translated, for_reader, hindi
 
 
 class Mineral(Translated, Sourced):
@@ -51,6 +51,9 @@ class Mineral(Translated, Sourced):
         Figure, related_name="minerals", blank=True, help_text="Figures about this mineral."
     )
 
+    #: Supply and market facts about a mineral move within months.
+    review_days = 180
+
     class Meta(Sourced.Meta):
         ordering = ["name"]
 
@@ -59,6 +62,11 @@ class Mineral(Translated, Sourced):
 
     def get_absolute_url(self):
         return page_address("minerals:mineral-detail", self.slug)
+
+    def reader_title(self):
+        """The name and symbol, "Neodymium (Nd)", in the active language (current Hindi,
+        else English), as the page's citations name it."""
+        return f"{for_reader(self, 'name')} ({self.symbol})"
 
     @property
     def is_rare_earth(self):

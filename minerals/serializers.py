@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from publishing.api.serializers import (
     PUBLICATION_FIELDS,
+    CiteLinkMixin,
     ContentSerializer,
     PageLinkMixin,
     SlugHyperlinkField,
@@ -12,7 +13,7 @@ from publishing.api.serializers import (
 from .models import Application, Mineral
 
 
-class MineralSerializer(PageLinkMixin, ContentSerializer):
+class MineralSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     """A critical mineral, with its uses, the initiatives addressing it and figures."""
 
     is_rare_earth = serializers.BooleanField(
@@ -32,6 +33,7 @@ class MineralSerializer(PageLinkMixin, ContentSerializer):
             "slug",
             *PUBLICATION_FIELDS,
             "page",
+            "cite",
             "name",
             "symbol",
             "group",

@@ -46,3 +46,9 @@ def page_address(view_name, slug):
     """``reverse(view_name, args=[slug])``: the address of an item's public page."""
     key = (view_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language())
     return by_slug(_page_templates, key, slug, lambda value: reverse(view_name, args=[value]))
+
+
+def site_url(request):
+    """The site's absolute address, for canonical links and citations: ``SITE_URL``, or
+    else the one this request reached."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"

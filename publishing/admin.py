@@ -30,7 +30,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import ngettext
 
 from . import history, merging, workflow
-from .inbox import SETTLING_ACTIONS, inbox_for
+from .inbox import DATED_GROUPS, SETTLING_ACTIONS, inbox_for
 from .models import Change, Draft, Publishable, ShareLink, Status, can_publish, when
 from .preview import preview_url
 from .translation import (
@@ -46,6 +46,10 @@ from .workflow import Action, EditConflict, StaleEdit
 #: The fields every publishable item shows in its "Publication" box.
 PUBLICATION_FIELDS = ["status", "go_live_at", "expire_at", "created", "updated"]
 SCHEDULE_FIELDS = ["go_live_at", "expire_at"]
+#: The fields of every item's "Checked against sources" box.
+FRESHNESS_FIELDS = ["last_checked", "next_check", "review_interval"]
+#: How soon a check falls due for the list's "due soon" filter.
+DUE_SOON = datetime.timedelta(days=30)
 #: Which submit button asks for which workflow action ("Save draft" is _continue).
 BUTTON_ACTIONS = (
     ("_publish", Action.PUBLISH),
@@ -130,6 +134,24 @@ class WorkStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CheckDueFilter(admin.SimpleListFilter):
+    """Items by when they are due to be checked against their sources again."""
+
+    title = "check against sources"
+    parameter_name = "check"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("soon", "Due within 30 days")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "overdue":
+            return queryset.with_check_due().filter(due__lte=now)
+        if self.value() == "soon":
+            return queryset.with_check_due().filter(due__lte=now + DUE_SOON)
+        return queryset
+
+
 class HindiTranslationFilter(admin.SimpleListFilter):
     """Items by the freshness of their Hindi: missing, outdated (the English changed since
     it was translated) or current, the least fresh field deciding."""
@@ -165,8 +187,8 @@ class PublishableAdmin(
     """What every editable public item shares: the workflow, its history, its review."""
 
     list_filter = ["status"]
-    readonly_fields = ["status", "created", "updated"]
-    actions = ["submit_for_review", "publish", "unpublish"]
+    readonly_fields = ["status", "created", "updated", "last_checked", "next_check"]
+    actions = ["submit_for_review", "publish", "unpublish", "mark_checked"]
     list_per_page = 50
     change_form_template = "admin/publishing/change_form.html"
     object_history_template = "admin/publishing/history.html"
@@ -175,6 +197,17 @@ class PublishableAdmin(
 
     def has_publish_permission(self, request, obj=None):
         return can_publish(request.user, self.model)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The review interval's help names its kind's default, which an empty box keeps."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name == "review_interval":
+            formfield.help_text = (
+                "How many days after a check this item is due to be checked against its "
+                f"sources again (1 to 3650). Empty: {self.model.review_days} days, the "
+                f"default for {self.model._meta.verbose_name_plural}."
+            )
+        return formfield
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -196,12 +229,21 @@ class PublishableAdmin(
             if self.is_translated and obj is not None
             else []
         )
+        freshness = (
+            "Checked against sources",
+            {
+                "fields": FRESHNESS_FIELDS,
+                "description": "Use “Mark as checked against sources” above when you have "
+                "checked this item against its sources. That is recorded in its history "
+                "but is not a change the public sees.",
+            },
+        )
         if self.fieldsets:
-            return [*super().get_fieldsets(request, obj), *hindi]
+            return [*super().get_fieldsets(request, obj), *hindi, freshness]
         fields = [
             name
             for name in self.get_fields(request, obj)
-            if name not in PUBLICATION_FIELDS and name != "hindi_translation"
+            if name not in [*PUBLICATION_FIELDS, *FRESHNESS_FIELDS, "hindi_translation"]
         ]
         return [
             *hindi,
@@ -214,6 +256,7 @@ class PublishableAdmin(
                     "Only Publishers set the times.",
                 },
             ),
+            freshness,
         ]
 
     # The change list ----------------------------------------------------------
@@ -247,7 +290,15 @@ class PublishableAdmin(
 
     def get_list_filter(self, request):
         translated = [HindiTranslationFilter] if self.is_translated else []
-        return [*super().get_list_filter(request), WorkStateFilter, *translated]
+        return [*super().get_list_filter(request), WorkStateFilter, CheckDueFilter, *translated]
+
+    @admin.display(description="next check due")
+    def next_check(self, item):
+        """When the item is due to be checked against its sources, and whether it is late."""
+        due = item.check_due
+        if due is None:
+            return "—"
+        return f"{when(due)} (overdue)" if item.is_overdue else when(due)
 
     @admin.display(description="Hindi translation")
     def hindi_translation(self, item):
@@ -314,6 +365,28 @@ class PublishableAdmin(
     @admin.action(description="Unpublish the selected items", permissions=["publish"])
     def unpublish(self, request, queryset):
         self.run_workflow(request, queryset, Action.UNPUBLISH)
+
+    @admin.action(
+        description="Mark the selected items as checked against their sources",
+        permissions=["change"],
+    )
+    def mark_checked(self, request, queryset):
+        """Recorded in each item's history; not a change the public sees (see
+        :func:`publishing.workflow.mark_checked`)."""
+        done = 0
+        for item in queryset:
+            workflow.mark_checked(item, request.user)
+            done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item marked as checked against its sources.",
+                "%(count)d items marked as checked against their sources.",
+                done,
+            )
+            % {"count": done},
+            messages.INFO,
+        )
 
     def run_workflow(self, request, queryset, action):
         done, refused = 0, []
@@ -605,6 +678,7 @@ class PublishableAdmin(
                 name=f"{name}_revert",
             ),
             path("<path:object_id>/share/", wrap(self.share_view), name=f"{name}_share"),
+            path("<path:object_id>/checked/", wrap(self.checked_view), name=f"{name}_checked"),
             *super().get_urls(),
         ]
 
@@ -615,6 +689,21 @@ class PublishableAdmin(
         if not self.has_view_or_change_permission(request, item):
             raise PermissionDenied
         return item
+
+    def checked_view(self, request, object_id):
+        """The change form's "Mark as checked against sources" button (a POST)."""
+        item = self.get_item(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(admin_url(item, "change"))
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        change = workflow.mark_checked(item, request.user)
+        messages.info(
+            request,
+            f"“{item}” is marked as checked against its sources ({when(change.date)}). "
+            "It is recorded in its history; the public sees no change.",
+        )
+        return HttpResponseRedirect(admin_url(item, "change"))
 
     def history_view(self, request, object_id, extra_context=None):
         item = self.get_item(request, object_id)
@@ -978,6 +1067,7 @@ class EditorialAdminSite(admin.AdminSite):
             "title": "Inbox: work in progress",
             "inbox": work,
             "sections": work.sections(),
+            "dated_groups": DATED_GROUPS,
         }
         return TemplateResponse(request, "admin/publishing/dashboard.html", context)
 

@@ -23,7 +23,7 @@ from .models import Change, Draft, Publishable, when
 
 #: Fields about publication rather than content: the history shows them, the
 #: public change log does not.
-EDITORIAL_FIELDS = ("status", "go_live_at", "expire_at")
+EDITORIAL_FIELDS = ("status", "go_live_at", "expire_at", "review_interval")
 #: Fields no one edits; their changes are noise in a history. (``translated_from`` is
 #: bookkeeping for the Hindi fields, which are described themselves.)
 UNDESCRIBED_FIELDS = ("id", "created", "updated", "translated_from")
@@ -285,9 +285,11 @@ class WorkingCopy:
 
     def dress(self, instance, visible=all_rows):
         """Make ``instance`` (the item read from its rows) read as this copy: its fields, and
-        its links and parts as ``visible`` shows them."""
+        its links and parts as ``visible`` shows them. Its ``row_only_fields`` (when it was
+        last checked against its sources) stay as the rows hold them."""
+        row_only = getattr(type(instance), "row_only_fields", ())
         for field in instance._meta.concrete_fields:
-            if field.primary_key:
+            if field.primary_key or field.name in row_only:
                 continue
             value = getattr(self.item, field.attname)
             stale_link = field.is_relation and getattr(instance, field.attname) != value
@@ -312,8 +314,10 @@ class WorkingCopy:
 
         Parts are replaced as a whole (the current ones deleted, the copy's saved with their
         keys), so reordered points never collide. ``keep`` names fields of the item that stay
-        as they are in the rows.
+        as they are in the rows, as do its ``row_only_fields`` (when it was last checked
+        against its sources is not content an earlier version can take back).
         """
+        keep = (*keep, *getattr(type(item), "row_only_fields", ()))
         kept = {name: getattr(item, name) for name in keep}
         for name in part_relations(type(item)):
             getattr(item, name).all().delete()
@@ -421,8 +425,11 @@ def is_link(model, key):
 
 
 def described_fields(model, parent_link=None):
+    """The fields a version describes: not the bookkeeping ones, nor the ones written by
+    operations other than edits (``row_only_fields``: a check against the sources)."""
+    skipped = {*UNDESCRIBED_FIELDS, *getattr(model, "row_only_fields", ())}
     for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
-        if field.name in UNDESCRIBED_FIELDS or field is parent_link:
+        if field.name in skipped or field is parent_link:
             continue
         yield field
 

@@ -3,8 +3,10 @@ and the admin's front page.
 
 Work stalls where nobody sees it, so the inbox lists everything that waits on someone:
 changes nobody submitted, changes submitted for review, what a Publisher sent back
-(with the comment), what is scheduled to go live or expire, and share links about to
-expire. Each entry says who touched the item last and when. A user sees only the kinds
+(with the comment), what is scheduled to go live or expire, share links about to
+expire, items overdue for a check against their sources (most overdue first) and
+problems an item kind reports itself (a source whose address is dead or moved). Each
+entry says who touched the item last and when. A user sees only the kinds
 of item they may view.
 """
 
@@ -37,7 +39,11 @@ GROUPS = {
     "sent_back": "Sent back for changes",
     "scheduled": "Scheduled to go live or expire",
     "share_links": "Share links about to expire",
+    "overdue": "Overdue for a check against sources",
+    "problems": "Sources whose address is dead or moved",
 }
+#: The groups whose entries are about a moment (``at``), listed by it.
+DATED_GROUPS = ("scheduled", "share_links", "overdue", "problems")
 
 
 @dataclasses.dataclass
@@ -164,12 +170,44 @@ def inbox_for(user, now=None):
                         url=admin_url(link.item, "review"),
                     )
                 )
+        groups["overdue"] += overdue_entries(model, content_type, now)
+        groups["problems"] += [
+            Entry(item, what=what, at=at, url=admin_url(item, "change"))
+            for item, what, at in model.problems()
+        ]
     for key, entries in groups.items():
-        if key in ("scheduled", "share_links"):
-            entries.sort(key=lambda entry: entry.at)
+        if key in DATED_GROUPS:
+            entries.sort(key=lambda entry: entry.at or now)
         else:
             entries.sort(key=lambda entry: entry.when or now)
     return Inbox(groups)
+
+
+def overdue_entries(model, content_type, now):
+    """Items of ``model`` overdue for a check against their sources, each with who checked
+    it last and when (``at``: when it fell due)."""
+    overdue = list(model.objects.overdue(now))
+    checks = latest_per_item(
+        Change.objects.filter(
+            content_type=content_type,
+            object_id__in=[str(item.pk) for item in overdue],
+            action=Change.Action.CHECKED,
+        )
+    )
+    entries = []
+    for item in overdue:
+        check = checks.get(str(item.pk))
+        entries.append(
+            Entry(
+                item,
+                what="Due to be checked against its sources",
+                who=check.user if check else None,
+                when=item.last_checked,
+                at=item.due,
+                url=admin_url(item, "change"),
+            )
+        )
+    return entries
 
 
 def name_of(user):

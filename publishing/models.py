@@ -19,8 +19,10 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -122,6 +124,29 @@ def zone_name(moment):
     return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
 
 
+class PlusDays(Func):
+    """A moment plus a number of days, in SQL. Django's duration arithmetic cannot multiply
+    a duration by a column on SQLite, so each database gets its own date function."""
+
+    arity = 2
+    output_field = models.DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (moment, moment_params), (days, days_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"({moment} + ({days}) * INTERVAL '1 day')", [*moment_params, *days_params]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (moment, moment_params), (days, days_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return (
+            f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {moment}, ({days}) || ' days')",
+            [*moment_params, *days_params],
+        )
+
+
 class PublishableQuerySet(GuardedQuerySet):
     def published(self):
         """What the public sees now; the only definition of "published" on the site."""
@@ -138,6 +163,20 @@ class PublishableQuerySet(GuardedQuerySet):
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def with_check_due(self):
+        """Each item with ``due``: when it is next due to be checked against its sources
+        (its last check, or its creation if never checked, plus its interval in days)."""
+        return self.annotate(
+            due=PlusDays(
+                Coalesce(F("last_checked"), F("created")),
+                Coalesce(F("review_interval"), Value(self.model.review_days)),
+            )
+        )
+
+    def overdue(self, now=None):
+        """Items due to be checked against their sources by ``now``, most overdue first."""
+        return self.with_check_due().filter(due__lte=now or timezone.now()).order_by("due", "pk")
 
 
 def visible_related(model, relation, user=None):
@@ -188,8 +227,32 @@ class Publishable(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    last_checked = models.DateTimeField(
+        "last checked against sources",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor last checked the item against its sources.",
+    )
+    review_interval = models.PositiveSmallIntegerField(
+        "review interval (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=(
+            "How many days after a check the item is due to be checked against its sources "
+            "again (1 to 3650). Empty: the default for its kind."
+        ),
+    )
 
     objects = PublishableQuerySet.as_manager()
+
+    #: How many days after a check an item of this kind is due again, unless the item's
+    #: own ``review_interval`` says otherwise. Kinds whose facts move faster say fewer.
+    review_days = 365
+    #: Fields written only by bookkeeping operations (a check against the sources), never
+    #: by an edit: versions do not describe them and restoring a version keeps the rows'.
+    row_only_fields = ("last_checked",)
 
     #: Reverse relations whose rows are parts of the item (an initiative's sections):
     #: they are versioned, reviewed and reverted with it.
@@ -254,6 +317,30 @@ class Publishable(models.Model):
             return f"Expired {when(self.expire_at)}"
         return "Published"
 
+    @classmethod
+    def problems(cls):
+        """Items of this kind with a problem for editors beyond the workflow, for the inbox:
+        ``(item, what, since)``. None by default; a source reports a dead or moved address."""
+        return []
+
+    @property
+    def review_interval_days(self):
+        """The days between checks against the sources: the item's own, else its kind's."""
+        return self.review_interval or self.review_days
+
+    @property
+    def check_due(self):
+        """When the item is next due to be checked against its sources."""
+        since = self.last_checked or self.created
+        if since is None:
+            return None
+        return since + datetime.timedelta(days=self.review_interval_days)
+
+    @property
+    def is_overdue(self):
+        due = self.check_due
+        return due is not None and due <= timezone.now()
+
     def publication_errors(self):
         """Errors in the publication window, for a model's ``clean`` to report with its own."""
         if self.go_live_at and self.expire_at and self.expire_at <= self.go_live_at:
@@ -304,6 +391,7 @@ class Change(ItemReference):
         IMPORTED = "imported", "Imported"
         RELOADED = "reloaded", "Reloaded from the source content"
         DELETED = "deleted", "Deleted"
+        CHECKED = "checked", "Checked against sources"
 
     revision = models.OneToOneField(
         "reversion.Revision", on_delete=models.CASCADE, related_name="change"

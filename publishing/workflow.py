@@ -556,6 +556,59 @@ def discard(item, user, token=None):
         return change
 
 
+def mark_checked(item, user):
+    """Record that ``user`` checked ``item`` against its sources now.
+
+    The check is kept in the item's history (with who and when) but is not a change to its
+    content: it writes ``last_checked`` alone, with ``update()`` (so no save signal bumps
+    the content version and the page cache stays warm), adds no public change and no
+    public version, and leaves unpublished changes waiting as they were. The version it
+    records is the content the editor checked: the working copy, if there is one.
+    """
+    require_permission(user, item, "change", "You may not mark “{item}” as checked.")
+    with deciding(item):
+        now = timezone.now()
+        if history.version_token(item) == "0":
+            history.store(
+                item,
+                history.snapshot(item),
+                user=None,
+                action=Change.Action.BASELINE,
+                status=item.status,
+                snapshot=history.describe(item),
+            )
+        type(item)._base_manager.filter(pk=item.pk).update(last_checked=now)
+        item.last_checked = now
+        draft = Draft.filter_item(item).select_related("change__revision").first()
+        return history.store(
+            item,
+            copy_versions(draft.change) if draft else history.snapshot(item),
+            user=user,
+            action=Change.Action.CHECKED,
+            status=item.status,
+            unpublished=draft is not None,
+            snapshot=draft.change.snapshot if draft else history.describe(item),
+            date=now,
+        )
+
+
+def record_bookkeeping(item, **fields):
+    """Write fields of ``item`` that no edit writes (its ``row_only_fields``, such as what a
+    source's address answered), inside the workflow's scope so the guard lets them pass.
+
+    Like :func:`mark_checked` it is not a change to the content: no version, no public
+    change, and no bump of the content version (a caller whose write changes what readers
+    see bumps it once itself).
+    """
+    unknown = set(fields) - set(getattr(type(item), "row_only_fields", ()))
+    if unknown:
+        raise ValueError(f"Not bookkeeping fields of {type(item).__name__}: {sorted(unknown)}")
+    with deciding(item):
+        type(item)._base_manager.filter(pk=item.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(item, name, value)
+
+
 def version_name(change):
     """An earlier version as editors find it in the history: its date and who made it."""
     who = change.user.get_username() if change.user else "the system"

@@ -1,9 +1,6 @@
 from django.conf import settings
 
-
-def site_url(request):
-    """The site's absolute address: SITE_URL, or else the one this request reached."""
-    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+from publishing.addresses import site_url
 
 
 def site(request):

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
 
+from ..citations import CSL_JSON_TYPE, csl_json_text
 from ..downloads import csv_lines
 
 
@@ -110,3 +111,18 @@ def csv_rows(serializer, items, chunk_size=500):
     while chunk := list(islice(items, chunk_size)):
         for row in serializer.to_representation(chunk):
             yield [CSVRenderer.cell(row.get(column)) for column in columns]
+
+
+class CSLJSONRenderer(BaseRenderer):
+    """An item's citation as CSL-JSON (``?format=csl-json``), written as the item page's
+    ``cite.json`` download is: the data is the document :func:`publishing.citations.csl_json`
+    made, so the two are the same bytes."""
+
+    media_type = CSL_JSON_TYPE
+    format = "csl-json"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return csl_json_text(data).encode(self.charset)

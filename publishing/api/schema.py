@@ -12,7 +12,7 @@ from drf_spectacular.settings import spectacular_settings
 from rest_framework import permissions
 
 from .languages import CONTENT_LANGUAGE_HEADER, LANGUAGE_PARAMETERS
-from .renderers import CSVRenderer
+from .renderers import CSLJSONRenderer, CSVRenderer
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -80,6 +80,78 @@ CONDITION_HEADERS = {
     },
 }
 
+CSL_DATE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "date-parts": {
+            "type": "array",
+            "items": {"type": "array", "items": {"type": "integer"}},
+            "description": "[[year, month, day]]",
+        }
+    },
+    "required": ["date-parts"],
+}
+
+#: One record of a CSL-JSON document, as :func:`publishing.citations.csl_item` makes it
+#: (a subset of the CSL data schema, csl-data.json).
+CSL_ITEM_SCHEMA = {
+    "type": "object",
+    "description": "A CSL-JSON record citing the item's current public version.",
+    "properties": {
+        "id": {"type": "string", "description": "The citation key, the same in every format."},
+        "type": {"type": "string", "enum": ["webpage"]},
+        "title": {"type": "string", "description": "The title, in the language asked for."},
+        "author": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"literal": {"type": "string"}},
+                "required": ["literal"],
+            },
+            "description": "The site, as a corporate author.",
+        },
+        "container-title": {"type": "string", "description": "The site."},
+        "publisher": {"type": "string", "description": "The site."},
+        "URL": {
+            "type": "string",
+            "format": "uri",
+            "description": "The current version's permanent address (the item's page when "
+            "no public change is recorded).",
+        },
+        "issued": {**CSL_DATE_SCHEMA, "description": "The current version's date."},
+        "accessed": {**CSL_DATE_SCHEMA, "description": "The day it was read (today, UTC)."},
+        "language": {"type": "string", "enum": ["en", "hi"]},
+        "version": {
+            "type": "string",
+            "description": "The version's name, such as 2026-11-26T02:03Z.",
+        },
+    },
+    "required": [
+        "id",
+        "type",
+        "title",
+        "author",
+        "container-title",
+        "publisher",
+        "URL",
+        "issued",
+        "accessed",
+        "language",
+    ],
+}
+
+FORMAT_PARAMETER = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["json", "csl-json"]},
+    "description": (
+        "`csl-json` answers the item's citation as CSL-JSON "
+        "(`application/vnd.citationstyles.csl+json`, as its `cite` link gives it): the same "
+        "document as its page's `cite.json`, in the language asked for."
+    ),
+}
+
 #: The key under which a list operation carries its CSV twin to :func:`contract_hook`.
 CSV_TWIN = "x-trustsite-csv"
 
@@ -100,12 +172,24 @@ class ContentAutoSchema(AutoSchema):
         )
 
     def map_renderers(self, attribute):
-        """JSON only: the CSV of a list is declared as an operation of its own."""
+        """JSON only: the CSV of a list is declared as an operation of its own, and an
+        item's CSL-JSON with its own schema (see :meth:`get_operation`)."""
         return [
             value
             for value in super().map_renderers(attribute)
-            if value not in (CSVRenderer.format, CSVRenderer.media_type)
+            if value
+            not in (
+                CSVRenderer.format,
+                CSVRenderer.media_type,
+                CSLJSONRenderer.format,
+                CSLJSONRenderer.media_type,
+            )
         ]
+
+    def cites(self):
+        return getattr(self.view, "action", None) == "retrieve" and any(
+            isinstance(renderer, CSLJSONRenderer) for renderer in self.view.get_renderers()
+        )
 
     def _map_basic_serializer(self, serializer, direction):
         """In answers every field is always present (null when it has no value), so
@@ -162,6 +246,18 @@ class ContentAutoSchema(AutoSchema):
         for code in codes:
             response = responses.setdefault(code, {"description": ERRORS[code]})
             response.setdefault("content", {"application/json": {"schema": error.ref}})
+        if method == "GET" and self.cites():
+            parameters.append(FORMAT_PARAMETER)
+            item = ResolvedComponent(
+                name="CSLItem",
+                type=ResolvedComponent.SCHEMA,
+                object="CSLItem",
+                schema=CSL_ITEM_SCHEMA,
+            )
+            registry.register_on_missing(item)
+            responses["200"]["content"][CSLJSONRenderer.media_type] = {
+                "schema": {"type": "array", "items": item.ref, "minItems": 1, "maxItems": 1}
+            }
         if (
             method == "GET"
             and getattr(self.view, "action", None) == "list"

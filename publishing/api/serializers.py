@@ -327,6 +327,23 @@ class PageLinkMixin(serializers.Serializer):
         return request.build_absolute_uri(url) if request is not None else url
 
 
+class CiteLinkMixin(serializers.Serializer):
+    """Adds ``cite``: the item's citation as CSL-JSON, in the answer's language (for items
+    with pages of their own; their viewsets take ``?format=csl-json``)."""
+
+    cite = serializers.SerializerMethodField(
+        help_text="The item's citation as CSL-JSON: this item with `?format=csl-json`, "
+        "naming its current version's date and permanent address and the access date."
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_cite(self, obj):
+        address = f"{self.fields['url'].to_representation(obj)}?format=csl-json"
+        if self.context.get("language") == LANGUAGE:
+            address += f"&lang={LANGUAGE}"
+        return address
+
+
 class ChangeSerializer(serializers.Serializer):
     """One recorded version of an item: who, when, what happened and what changed."""
 

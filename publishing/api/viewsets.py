@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, ProtectedError, RestrictedError
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,12 +12,14 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from publishing import history, workflow
 from publishing.addresses import SLUG_PATTERN
+from publishing.citations import csl_json
 from publishing.downloads import csv_download
 from publishing.models import (
     Change,
@@ -36,7 +39,7 @@ from .conditional import (
 )
 from .filters import OrderingFilter, SearchFilter
 from .languages import DEFAULT, requested_language
-from .renderers import CSVRenderer, JSONRenderer, csv_rows
+from .renderers import CSLJSONRenderer, CSVRenderer, JSONRenderer, csv_rows
 from .schema import ContentAutoSchema
 from .serializers import ChangeSerializer
 
@@ -116,11 +119,11 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     _visible_queryset = None
 
     def finalize_response(self, request, response, *args, **kwargs):
-        """Errors are JSON even when CSV was asked for: a spreadsheet row cannot say
+        """Errors are JSON even when CSV (or CSL-JSON) was asked for: a spreadsheet row cannot say
         which parameter was wrong as clearly, and the schema documents them as JSON.
         Every answer says its language, and varies on ``Accept-Language``."""
         if getattr(response, "exception", False) and isinstance(
-            getattr(request, "accepted_renderer", None), CSVRenderer
+            getattr(request, "accepted_renderer", None), (CSVRenderer, CSLJSONRenderer)
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
@@ -343,3 +346,27 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         page = self.paginate_queryset(changes)
         serializer = ChangeSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
+
+
+class CitableViewSetMixin:
+    """For resources whose items have pages of their own: an item's citation as CSL-JSON
+    with ``?format=csl-json`` (or ``Accept: application/vnd.citationstyles.csl+json``), the
+    same document as the page's ``cite.json`` in the language asked for (``?lang=hi``: the
+    Hindi title while it is current, the Hindi page's permanent address)."""
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) == "retrieve":
+            renderers.append(CSLJSONRenderer())
+        return renderers
+
+    def retrieve(self, request, *args, **kwargs):
+        if not isinstance(request.accepted_renderer, CSLJSONRenderer):
+            return super().retrieve(request, *args, **kwargs)
+        # The item alone: a citation needs none of the relations the JSON prefetches.
+        item = get_object_or_404(
+            self.queryset.visible_to(request.user), **{self.lookup_field: kwargs[self.lookup_field]}
+        )
+        self.check_object_permissions(request, item)
+        with translation.override(self.language):
+            return Response(csl_json(item, request._request))

@@ -55,8 +55,8 @@ def test_initiative_page_shows_sections_neighbours_sources_and_citation(client, 
     assert "/about/#source-trust-initiative-source-text" in page.links
     assert "/timeline/ai-infrastructure-roadmap/" in page.links
     assert "Cite this page" in text
-    assert "@misc{trustsite-trust," in text
-    assert "Last updated 2026-11-25" in text
+    assert "trustsite. (2026, November 25). U.S.-India TRUST Initiative" in text
+    assert 'href="/initiatives/trust/cite.bib"' in response.content.decode()
 
 
 def test_child_initiative_links_back_to_its_parent(client, content):
@@ -107,7 +107,7 @@ def test_mineral_page_shows_applications_by_sector_figures_and_initiatives(clien
     assert "/sectors/defence/" in page.links
     assert "nearly 70%" in text
     assert any(link.startswith("/initiatives/") and link != "/initiatives/" for link in page.links)
-    assert "@misc{trustsite-neodymium," in text
+    assert "trustsite. (2026, November 25). Neodymium (Nd)" in text
 
 
 def test_matrix_shows_each_application_in_its_mineral_row_and_sector_column(client, content):

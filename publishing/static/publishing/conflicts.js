@@ -3,7 +3,8 @@
 // this script the choice still works: the server takes their value from the hidden inputs
 // beside the choice.
 document.addEventListener("DOMContentLoaded", () => {
-  const form = document.querySelector("#content-main form");
+  // The change form itself, not the one-button form among the object tools above it.
+  const form = document.querySelector("#content-main form:not(.object-tools form)");
   if (!form) return;
   for (const radio of form.querySelectorAll('input[type="radio"][name^="_resolve-"]')) {
     const name = radio.name.slice("_resolve-".length);

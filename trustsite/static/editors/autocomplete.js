@@ -42,7 +42,8 @@ function nameEmptyHeaders() {
 }
 
 window.addEventListener("load", () => {
-  const form = document.querySelector("#content-main form");
+  // The page's own form, not a one-button form among the object tools above it.
+  const form = document.querySelector("#content-main form:not(.object-tools form)");
   if (!form) return;
   const fix = () => {
     nameAutocompletes();
