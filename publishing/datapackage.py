@@ -37,9 +37,9 @@ SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 CSV_MEDIA_TYPE = "text/csv"
 #: The file names inside the zip and beside /data/datapackage.json.
 DESCRIPTOR = "datapackage.json"
-#: The API's columns a package leaves out: its own links (they name the API's address)
-#: and the workflow's state (every row is published).
-API_ONLY = ("url", *PUBLICATION_FIELDS)
+#: The API's columns a package leaves out: its own links (the item's, and its citation's:
+#: they name the API's address) and the workflow's state (every row is published).
+API_ONLY = ("url", "cite", *PUBLICATION_FIELDS)
 
 
 def column_type(serializer_field):
