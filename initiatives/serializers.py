@@ -16,7 +16,17 @@ from publishing.api.serializers import (
     SlugHyperlinkField,
 )
 
-from .models import Country, Figure, Initiative, Milestone, Organization, Section, Sector, Source
+from .models import (
+    Country,
+    Figure,
+    Initiative,
+    Milestone,
+    Organization,
+    Point,
+    Section,
+    Sector,
+    Source,
+)
 
 COMMON = ["url", "slug", *PUBLICATION_FIELDS]
 TIMES = ["sources", "created", "updated"]
@@ -194,3 +204,41 @@ class FigureSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
                 "help_text": "The exact value, as a decimal string; `display` formats it.",
             }
         }
+
+
+class SectionRowSerializer(DescribedFieldsMixin, serializers.ModelSerializer):
+    """A section as a row of its own (the data package's table of sections): the API
+    nests sections in their initiative."""
+
+    initiative_slug = serializers.SlugRelatedField(
+        source="initiative",
+        slug_field="slug",
+        read_only=True,
+        help_text="The slug of the initiative the section belongs to.",
+    )
+
+    class Meta:
+        model = Section
+        fields = ["initiative_slug", "slug", "position", "kind", "heading", "heading_hi"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "slug": {"help_text": "The section's identifier, unique within its initiative."}
+        }
+
+
+class PointRowSerializer(DescribedFieldsMixin, serializers.ModelSerializer):
+    """A section's point as a row of its own (the data package's table of points)."""
+
+    initiative_slug = serializers.CharField(
+        source="section.initiative.slug",
+        read_only=True,
+        help_text="The slug of the initiative the point's section belongs to.",
+    )
+    section_slug = serializers.CharField(
+        source="section.slug", read_only=True, help_text="The slug of the point's section."
+    )
+
+    class Meta:
+        model = Point
+        fields = ["initiative_slug", "section_slug", "position", "text", "text_hi"]
+        read_only_fields = fields

@@ -130,6 +130,7 @@ PAGE_TYPES = [
     PageType("search-nonsense", "/search/?q=xqzvbnm"),
     PageType("about", "/about/"),
     PageType("changes", "/changes/"),
+    PageType("open-data", "/data/"),
     PageType("not-found", "/no-such-page/", status=404),
     PageType("mineral-not-found", "/minerals/unobtainium/", status=404),
 ]

@@ -81,6 +81,13 @@ SITE_NAME = "trustsite"
 #: The site's public address, for canonical links, citations, the sitemap and robots.txt.
 #: Empty: the address each request was made to (right for `make run` on any port).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+#: The licence of the open data package (/data/) and of its Dataset descriptions, as a
+#: Data Package ``licenses`` entry.
+DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
 #: What code and templates are running (see source_fingerprint); set it to the release's
 #: commit in a deployment.
 RELEASE = os.environ.get("RELEASE") or source_fingerprint(BASE_DIR)

@@ -21,6 +21,7 @@ STATIC_PAGES = [
     "minerals:mineral-list",
     "minerals:matrix",
     "changes",
+    "data",
 ]
 
 

@@ -13,7 +13,7 @@ from django.urls import include, path
 
 from publishing.profile import profile_view
 
-from . import health, views
+from . import data, health, views
 from .feeds import UpdatesFeed
 from .sitemaps import SITEMAPS
 
@@ -29,6 +29,9 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    # The data package's files have one address each, like the API: their content is
+    # both languages' (every translated field has its Hindi column).
+    path("data/<str:name>", data.DataFileView.as_view(), name="data-file"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
@@ -37,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("data/", data.DataView.as_view(), name="data"),
     path("feed/", UpdatesFeed(), name="feed"),
     path("", include("publishing.urls")),
     path("", include("initiatives.urls")),

@@ -144,16 +144,19 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         for one request): DRF's model-permission check asks for it before the action
         does, and working out every relation's visibility twice cost a tenth of a list."""
         if self._visible_queryset is None:
-            user = getattr(self.request, "user", None)
-            model = self.queryset.model
-            related = [
-                Prefetch(name, queryset=visible_related(model, name, user))
-                for name in self.visible_relations
-            ]
-            self._visible_queryset = self.queryset.visible_to(user).prefetch_related(
-                *related, *self.prefetch
-            )
+            self._visible_queryset = self.visible_queryset(getattr(self.request, "user", None))
         return self._visible_queryset.all()
+
+    @classmethod
+    def visible_queryset(cls, user):
+        """The items ``user`` may see, with the related items they may see prefetched (the
+        public's for ``None``: the data package's rows are the API's public list)."""
+        model = cls.queryset.model
+        related = [
+            Prefetch(name, queryset=visible_related(model, name, user))
+            for name in cls.visible_relations
+        ]
+        return cls.queryset.visible_to(user).prefetch_related(*related, *cls.prefetch)
 
     # Reading ------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ How the URLs are found
     cannot reach anyway is left out, with the reason, in ``NOT_PUBLIC``. Each pattern's
     path arguments get a real value from the loaded content, first found wins:
 
-    1. ``REAL_PATH_VALUES``, the one hand-written mapping (empty while discovery copes);
+    1. ``REAL_PATH_VALUES``, the one hand-written mapping (for what discovery cannot find);
     2. the view's own queryset: a DRF view's ``lookup_field``, a ``DetailView``'s slug or
        pk, taken from the first item the view shows an anonymous visitor;
     3. DRF's format suffix: the view's first renderer's format;
@@ -94,7 +94,10 @@ NOT_PUBLIC = {
 
 #: The one hand-written mapping: real path arguments for a pattern that discovery cannot
 #: fill, keyed by the pattern's label as the failing test prints it.
-REAL_PATH_VALUES: dict[str, dict[str, str]] = {}
+REAL_PATH_VALUES: dict[str, dict[str, str]] = {
+    # The data package's files are named by the package, not by an item.
+    "/data/<name> [data-file]": {"name": "minerals.csv"},
+}
 
 #: Query parameters middleware reads on every request, whatever the view.
 SITE_WIDE_PARAMETERS = (preview.PREVIEW_PARAMETER,)

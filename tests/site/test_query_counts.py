@@ -23,6 +23,7 @@ PAGES = [
     "/figures/figures.csv",
     "/timeline/",
     "/search/?q=lithium",
+    "/data/",
     "/feed/",
     "/sitemap.xml",
     "/no-such-page/",
