@@ -1,6 +1,9 @@
 from django.urls import path
 
+from publishing.views import version_patterns
+
 from . import views
+from .models import Figure, Initiative, Milestone, Sector
 
 app_name = "initiatives"
 
@@ -16,4 +19,8 @@ urlpatterns = [
     path("figures/<slug:slug>/", views.FigureDetailView.as_view(), name="figure-detail"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("timeline/<slug:slug>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
+    *version_patterns("initiatives", Initiative, views.InitiativeDetailView, "initiative"),
+    *version_patterns("sectors", Sector, views.SectorDetailView, "sector"),
+    *version_patterns("figures", Figure, views.FigureDetailView, "figure"),
+    *version_patterns("timeline", Milestone, views.MilestoneDetailView, "milestone"),
 ]

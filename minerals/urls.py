@@ -1,6 +1,9 @@
 from django.urls import path
 
+from publishing.views import version_patterns
+
 from . import views
+from .models import Mineral
 
 app_name = "minerals"
 
@@ -8,4 +11,5 @@ urlpatterns = [
     path("minerals/", views.MineralListView.as_view(), name="mineral-list"),
     path("minerals/matrix/", views.MatrixView.as_view(), name="matrix"),
     path("minerals/<slug:slug>/", views.MineralDetailView.as_view(), name="mineral-detail"),
+    *version_patterns("minerals", Mineral, views.MineralDetailView, "mineral"),
 ]
