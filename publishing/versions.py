@@ -210,7 +210,8 @@ class AsOf:
         condition = model.public_condition(at=self.moment)
         for key, pk in keys.items():
             obj = found.get(key)
-            self.seen[model, pk] = obj if obj is not None and meets(obj, condition) else None
+            public = obj is not None and obj.created <= self.moment and meets(obj, condition)
+            self.seen[model, pk] = obj if public else None
 
     def links(self, objects, field):
         """Each object's linked pks through the many-to-many ``field``, as they were."""
