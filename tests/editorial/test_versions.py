@@ -158,7 +158,7 @@ def test_the_banner_names_the_date_and_links_the_current_page_and_neighbours(spa
     text = page(f"/sectors/space/versions/{stamped(FIRST)}/")
     banner = re.search(r'<div class="version-banner".*?</div>\s*</div>', text, re.S).group()
 
-    assert f'datetime="{FIRST.isoformat()}"' in banner
+    assert f'datetime="{FIRST:%Y-%m-%dT%H:%M:%S}+0000"' in banner
     assert 'href="/sectors/space/"' in banner
     assert f'href="/sectors/space/versions/{stamped(SECOND)}/"' in banner
     assert "still current" in page(f"/sectors/space/versions/{stamped(SECOND)}/")
