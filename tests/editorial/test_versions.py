@@ -156,7 +156,7 @@ def test_a_version_page_is_noindex_with_the_current_page_as_canonical(space, rea
 
 def test_the_banner_names_the_date_and_links_the_current_page_and_neighbours(space, reading):
     text = page(f"/sectors/space/versions/{stamped(FIRST)}/")
-    banner = re.search(r'<div class="version-banner".*?</div>\s*</div>', text, re.S).group()
+    banner = re.search(r'<aside class="version-banner".*?</aside>', text, re.S).group()
 
     assert f'datetime="{FIRST:%Y-%m-%dT%H:%M:%S}+0000"' in banner
     assert 'href="/sectors/space/"' in banner
