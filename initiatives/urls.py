@@ -1,6 +1,7 @@
 from django.urls import path
 
 from publishing.citations import citation_paths
+from publishing.views import version_patterns
 
 from . import views
 from .models import Figure, Initiative, Milestone, Sector
@@ -29,4 +30,8 @@ urlpatterns = [
     *citation_paths("sectors/", Sector, "sector"),
     *citation_paths("figures/", Figure, "figure"),
     *citation_paths("timeline/", Milestone, "milestone"),
+    *version_patterns("initiatives", Initiative, views.InitiativeDetailView, "initiative"),
+    *version_patterns("sectors", Sector, views.SectorDetailView, "sector"),
+    *version_patterns("figures", Figure, views.FigureDetailView, "figure"),
+    *version_patterns("timeline", Milestone, views.MilestoneDetailView, "milestone"),
 ]

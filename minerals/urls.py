@@ -1,6 +1,7 @@
 from django.urls import path
 
 from publishing.citations import citation_paths
+from publishing.views import version_patterns
 
 from . import views
 from .models import Mineral
@@ -13,4 +14,5 @@ urlpatterns = [
     path("minerals/<slug:slug>/", views.MineralDetailView.as_view(), name="mineral-detail"),
     *citation_paths("minerals/", Mineral, "mineral"),
     path("minerals/<slug:slug>/sheet.pdf", views.MineralSheetView.as_view(), name="mineral-sheet"),
+    *version_patterns("minerals", Mineral, views.MineralDetailView, "mineral"),
 ]

@@ -278,20 +278,24 @@ class Publishable(models.Model):
         return instance
 
     @classmethod
-    def public_condition(cls, prefix=""):
-        """The public rule as a query condition, for this model or one reached by ``prefix``."""
-        now = timezone.now()
+    def public_condition(cls, prefix="", at=None):
+        """The public rule as a query condition, for this model or one reached by ``prefix``.
+
+        ``at`` asks whether an item was public at that past moment (a dated version reads
+        it from the item as it was then, see :mod:`publishing.versions`); no preview counts.
+        """
+        now = at or timezone.now()
         condition = (
             Q(**{f"{prefix}status": Status.PUBLISHED})
             & (Q(**{f"{prefix}go_live_at__isnull": True}) | Q(**{f"{prefix}go_live_at__lte": now}))
             & (Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": now}))
         )
-        previewed = preview.previewed_pk(cls)
+        previewed = preview.previewed_pk(cls) if at is None else None
         if previewed is not None:
             condition |= Q(**{f"{prefix}pk": previewed})
         for name in cls.public_through:
             linked = cls._meta.get_field(name).related_model
-            condition &= linked.public_condition(f"{prefix}{name}__")
+            condition &= linked.public_condition(f"{prefix}{name}__", at)
         return condition
 
     @property

@@ -3,16 +3,16 @@ the public change log."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import CharField, Q
+from django.db.models import CharField, Prefetch, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, path, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
-from . import history, preview
+from . import history, preview, versions
 from .middleware import show_preview
 from .models import PublicChange, ShareLink, can_see_unpublished
 
@@ -63,7 +63,7 @@ def public_changes():
         condition |= Q(
             content_type=ContentType.objects.get_for_model(model), object_id__in=public_ids
         )
-    return (
+    return versions.with_earlier(
         PublicChange.objects.filter(date__lte=timezone.now())
         .filter(condition)
         .select_related("content_type")
@@ -134,3 +134,111 @@ class PublicItemMixin(PreviewableMixin):
         )
         context["changes_url"] = reverse("item-changes", args=[item._meta.model_name, item.slug])
         return context
+
+
+class VersionMixin:
+    """An item page's dated version (``versions/<stamp>/``), mixed in before the item's
+    own detail view: the same template and context, with the item as the public saw it
+    when that version went live (see :mod:`publishing.versions`).
+
+    404 for an item not public now (as the change log hides its entries) and for a name
+    that matches none of its public changes. The page is marked ``noindex`` with the
+    current page as its canonical address, and a banner names its date.
+    """
+
+    def get_object(self, queryset=None):
+        model = self.get_queryset().model
+        item = get_object_or_404(model.objects.published(), slug=self.kwargs["slug"])
+        self.version = versions.find(item, self.kwargs["version"])
+        if self.version is None:
+            raise Http404("This item has no public version of that name.")
+        self.current_url = item.get_absolute_url()
+        self.earlier, self.later = versions.neighbours(self.version)
+        self.urls = {
+            "earlier": self.earlier and versions.version_url(item, self.earlier.date),
+            "later": self.later and versions.version_url(item, self.later.date),
+            "compare": self.later
+            and versions.compare_url(item, self.version.date, self.later.date),
+        }
+        return versions.item_at(item, self.version, reverse=self.reverse_relations(model))
+
+    def reverse_relations(self, model):
+        """The relations from other items the page lists (its view prefetches them)."""
+        names = []
+        for lookup in self.get_queryset()._prefetch_related_lookups:
+            name = (lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup).split("__")[0]
+            field = model._meta.get_field(name)
+            if (
+                field.auto_created
+                and not field.concrete
+                and name not in history.part_relations(model)
+            ):
+                names.append(name)
+        return names
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            last_change=self.version,
+            public_version=self.version,
+            version_urls=self.urls,
+            current_url=self.current_url,
+            canonical_path=self.current_url,
+            noindex=True,
+        )
+        return context
+
+
+def version_view(detail_view):
+    """The view of ``detail_view``'s item at one of its dated versions."""
+    return type(f"{detail_view.__name__}Version", (VersionMixin, detail_view), {}).as_view()
+
+
+class VersionCompareView(TemplateView):
+    """Two public versions of an item side by side, field by field (only the fields that
+    differ), as the change log describes an item."""
+
+    template_name = "publishing/version_compare.html"
+    model = None
+
+    def get_context_data(self, **kwargs):
+        item = get_object_or_404(self.model.objects.published(), slug=self.kwargs["slug"])
+        older = versions.find(item, self.kwargs["version"])
+        newer = versions.find(item, self.kwargs["other"])
+        if older is None or newer is None:
+            raise Http404("This item has no public version of that name.")
+        rows = history.compare(
+            versions.described(self.model._base_manager.get(pk=item.pk), older),
+            versions.described(self.model._base_manager.get(pk=item.pk), newer),
+            skip=history.EDITORIAL_FIELDS,
+        )
+        for row in rows:
+            row["lang"] = "hi" if row["field"].endswith("_hi") else "en"
+        return super().get_context_data(
+            item=item,
+            older=older,
+            newer=newer,
+            older_url=versions.version_url(item, older.date),
+            newer_url=versions.version_url(item, newer.date),
+            rows=rows,
+            canonical_path=item.get_absolute_url(),
+            noindex=True,
+            **kwargs,
+        )
+
+
+def version_patterns(prefix, model, detail_view, name):
+    """The addresses of an item page's versions and of their comparison, for an app's
+    URLconf: ``<prefix>/<slug>/versions/<version>/`` and ``…/compare/<other>/``."""
+    return [
+        path(
+            f"{prefix}/<slug:slug>/versions/<str:version>/",
+            version_view(detail_view),
+            name=f"{name}-version",
+        ),
+        path(
+            f"{prefix}/<slug:slug>/versions/<str:version>/compare/<str:other>/",
+            VersionCompareView.as_view(model=model),
+            name=f"{name}-versions-compare",
+        ),
+    ]

@@ -104,6 +104,8 @@ class PageType:
     name: str
     url: str
     status: int = 200
+    #: It needs the public changes :func:`make_versions` makes (a dated version's page).
+    versions: bool = False
 
 
 PAGE_TYPES = [
@@ -133,7 +135,32 @@ PAGE_TYPES = [
     PageType("open-data", "/data/"),
     PageType("not-found", "/no-such-page/", status=404),
     PageType("mineral-not-found", "/minerals/unobtainium/", status=404),
+    PageType("sector-version", "/sectors/defence/versions/1/", versions=True),
+    PageType("sector-version-current", "/sectors/defence/versions/2/", versions=True),
+    PageType("sector-versions-compared", "/sectors/defence/versions/1/compare/2/", versions=True),
+    PageType("mineral-version", "/minerals/neodymium/versions/1/", versions=True),
+    PageType("changes-with-versions", "/changes/sector/defence/", versions=True),
 ]
+
+
+def make_versions():
+    """Public changes, made as a Publisher makes them, so that the page types above have
+    dated versions to show: two of the Defence sector (a summary corrected) and one of
+    neodymium."""
+    from initiatives.models import Sector
+    from minerals.models import Mineral
+    from publishing import workflow
+
+    for model, slug, summary in [
+        (Sector, "defence", "Defence: the first corrected summary."),
+        (Sector, "defence", "Defence: the second corrected summary."),
+        (Mineral, "neodymium", "Neodymium: a corrected summary."),
+    ]:
+        pk = model.objects.get(slug=slug).pk
+        with workflow.edit(model, pk, None, workflow.Action.PUBLISH) as session:
+            session.item.summary = summary
+            session.item.save()
+            session.saved(session.item)
 
 
 def render_server_error_page():

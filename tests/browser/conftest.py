@@ -5,7 +5,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from tests.tools import AXE, CHROMIUM, CHROMIUM_ARGS, require
+from tests.tools import AXE, CHROMIUM, CHROMIUM_ARGS, make_versions, require
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
@@ -38,6 +38,7 @@ def browser():
 def site(browser, live_server):
     """The live site with the real content loaded; its base URL."""
     call_command("loaddata", "initiatives", "minerals", verbosity=0)
+    make_versions()
     return live_server.url
 
 

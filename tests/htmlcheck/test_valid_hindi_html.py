@@ -8,7 +8,14 @@ from django.test import Client
 from django.utils import translation
 
 from tests.htmlcheck.test_valid_html import describe, errors_in, run_vnu
-from tests.tools import JAVA, PAGE_TYPES, VNU_JAR, render_server_error_page, require
+from tests.tools import (
+    JAVA,
+    PAGE_TYPES,
+    VNU_JAR,
+    make_versions,
+    render_server_error_page,
+    require,
+)
 
 # One worker takes the whole module (see pyproject's addopts), so the checker runs once.
 pytestmark = [pytest.mark.htmlcheck, pytest.mark.django_db, pytest.mark.xdist_group("htmlcheck-hi")]
@@ -24,6 +31,7 @@ def checked_hindi_pages(django_db_setup, django_db_blocker, tmp_path_factory):
     problems = {}
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("loaddata", "initiatives", "minerals", verbosity=0)
+        make_versions()
         client = Client(raise_request_exception=False)
         for page in PAGE_TYPES:
             response = client.get("/hi" + page.url)

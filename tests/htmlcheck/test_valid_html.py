@@ -14,7 +14,15 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from tests.tools import JAVA, PAGE_TYPES, ROOT, VNU_JAR, render_server_error_page, require
+from tests.tools import (
+    JAVA,
+    PAGE_TYPES,
+    ROOT,
+    VNU_JAR,
+    make_versions,
+    render_server_error_page,
+    require,
+)
 
 # django_db makes pytest-django create the test database this module's pages are rendered from;
 # the xdist group keeps the module on one worker, so the checker runs once.
@@ -81,6 +89,7 @@ def checked_pages(django_db_setup, django_db_blocker, tmp_path_factory):
     folder = tmp_path_factory.mktemp("html")
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("loaddata", "initiatives", "minerals", verbosity=0)
+        make_versions()
         problems = render_pages(folder)
         transaction.set_rollback(True)
     pages = sorted(folder.glob("*.html"))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.tools import PAGE_TYPES
+from tests.tools import PAGE_TYPES, make_versions
 
 from .conftest import languages_of, sitemap_entries
 
@@ -77,6 +77,8 @@ def test_every_page_of_the_sitemap_answers_in_hindi_and_switches_to_the_same_pag
 def test_pages_off_the_sitemap_switch_too_keeping_their_query(content, reader, page):
     """Filtered lists, searches, a refused filter and the 404 pages keep their status and
     their query in the other language."""
+    if page.versions:
+        make_versions()
     hindi_url = "/hi" + page.url
     response = reader.get(hindi_url)
     assert response.status_code == page.status

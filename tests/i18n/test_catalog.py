@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from django.core.management import call_command
 from django.test import override_settings
 
-from tests.tools import PAGE_TYPES, ROOT, XGETTEXT, require
+from tests.tools import PAGE_TYPES, ROOT, XGETTEXT, make_versions, require
 
 from .conftest import visible_text
 
@@ -81,6 +81,8 @@ def english_messages():
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", PAGE_TYPES, ids=lambda page: page.name)
 def test_no_hindi_page_shows_an_english_interface_message(content, client, page):
+    if page.versions:
+        make_versions()
     response = client.get("/hi" + page.url)
     assert response.status_code == page.status
     text = visible_text(response)
