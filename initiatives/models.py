@@ -16,7 +16,7 @@ from django.urls import reverse
 from publishing.addresses import page_address
 from publishing.guard import GuardedQuerySet
 from publishing.models import Publishable, PublishableQuerySet
-from publishing.translation import Translated, hindi
+from publishing.translation import Translated, hindi, phrase_reading
 
 from .formatting import format_figure, format_partial_date
 
@@ -469,8 +469,17 @@ class Milestone(Translated, Sourced):
 
     @property
     def display_date(self):
-        return format_partial_date(
-            self.year, self.month, self.day, self.precision, self.date_qualifier
+        return self.display_date_reading()[0]
+
+    def display_date_reading(self):
+        """The date in the reader's language with its qualifier, and whether its Hindi
+        qualifier had to be replaced by the English (see phrase_reading)."""
+        return phrase_reading(
+            self,
+            "date_qualifier",
+            lambda qualifier: format_partial_date(
+                self.year, self.month, self.day, self.precision, qualifier
+            ),
         )
 
 
@@ -580,4 +589,16 @@ class Figure(Translated, Sourced):
 
     @property
     def display_value(self):
-        return format_figure(self.value, self.unit, self.qualifier)
+        return self.display_value_reading()[0]
+
+    def display_value_reading(self):
+        """The value in the reader's language with its qualifier, and whether its Hindi
+        qualifier had to be replaced by the English (see phrase_reading)."""
+        return self.reading_of(self.value)
+
+    def reading_of(self, value):
+        """Any amount in this figure's unit, qualified as this figure is (a chart's
+        "rest of the total")."""
+        return phrase_reading(
+            self, "qualifier", lambda qualifier: format_figure(value, self.unit, qualifier)
+        )

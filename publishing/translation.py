@@ -165,11 +165,35 @@ def last_brought_up_to_date(item):
     return getattr(item, "updated", None)
 
 
+def reading(item, name):
+    """``(text, status)``: the text of ``name`` a reader of the active language gets, and,
+    when that is the English on the Hindi site, why (MISSING or OUTDATED); else None."""
+    english = getattr(item, name, "") or ""
+    if translation.get_language() != LANGUAGE or not isinstance(item, Translated):
+        return english, None
+    status = item.hindi_status(name)
+    if status is None:
+        return english, None
+    hindi = item.hindi_in_use(name)
+    if hindi is not None:
+        return hindi, None
+    return english, status
+
+
 def for_reader(item, name):
     """The text of ``name`` a reader of the active language gets, as plain text: on the
     Hindi site its Hindi when current, else (and on the English site) the English."""
-    if translation.get_language() == LANGUAGE and isinstance(item, Translated):
-        hindi = item.hindi_in_use(name)
-        if hindi is not None:
-            return hindi
-    return getattr(item, name, "") or ""
+    return reading(item, name)[0]
+
+
+def phrase_reading(item, name, make):
+    """``(text, status)`` as reading() for a phrase made around the field ``name`` by
+    ``make(text)``: a figure around its qualifier ("लगभग 70%"), a date around its
+    qualifier ("2025 के अंत तक"). When the Hindi of ``name`` is missing or outdated the
+    whole phrase is made in English, so the English words keep their English order and
+    the phrase can be marked ``lang="en"`` as a whole."""
+    text, status = reading(item, name)
+    if status is None:
+        return make(text), None
+    with translation.override("en"):
+        return make(text), status

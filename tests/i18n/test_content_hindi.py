@@ -9,7 +9,8 @@ from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 
-from initiatives.models import Figure, Initiative, Sector
+from initiatives.formatting import format_figure
+from initiatives.models import Figure, Initiative, Milestone, Sector
 from publishing.models import Change, Draft, Status
 from tests.editorial.conftest import (  # noqa: F401 (fixtures)
     admin_url,
@@ -136,18 +137,55 @@ def test_an_editors_hindi_change_goes_through_review_history_and_revert(
     assert escape(reviewed) in page("/hi/sectors/semiconductors/")
 
 
+def digits(text):
+    return re.findall(r"[\d.,]+", text)
+
+
 def test_every_seed_figure_has_its_hindi_label_and_the_same_value_in_both_languages(content):
     english, hindi = page("/figures/"), page("/hi/figures/")
     figures = list(Figure.objects.all())
     assert len(figures) == 10
+    assert sum(1 for figure in figures if figure.qualifier) == 2
     for figure in figures:
         assert escape(figure.label_hi) in hindi and escape(figure.label) not in hindi
         with translation.override("en"):
-            assert escape(figure.display_value) in english
+            in_english = figure.display_value
+            bare_english = format_figure(figure.value, figure.unit)
         with translation.override("hi"):
-            assert escape(figure.display_value) in hindi
+            in_hindi = figure.display_value
+            bare_hindi = format_figure(figure.value, figure.unit)
+        assert escape(in_english) in english and escape(in_hindi) in hindi
+        assert digits(bare_hindi) == digits(bare_english)
+        if figure.qualifier:
+            assert in_english == f"{figure.qualifier} {bare_english}"
+            assert in_hindi == f"{figure.qualifier_hi} {bare_hindi}"
+            assert f"{figure.qualifier} " not in hindi
         detail = page(f"/hi/figures/{figure.slug}/")
         assert escape(figure.label_hi) in detail
+        assert f"<strong>{escape(in_hindi)}</strong>" in detail
+
+
+def test_a_hindi_date_qualifier_follows_the_date(content):
+    roadmap = Milestone.objects.get(slug="ai-infrastructure-roadmap")
+
+    assert ">by the end of 2025</time>" in page(f"/timeline/{roadmap.slug}/")
+    assert ">2025 के अंत तक</time>" in page(f"/hi/timeline/{roadmap.slug}/")
+
+
+def test_an_outdated_hindi_qualifier_shows_the_whole_figure_in_english_marked_so(
+    content, publisher_client
+):
+    figure = Figure.objects.get(slug="china-share-of-ree-production")
+    data = open_change_form(publisher_client, figure)
+    data["qualifier"] = "almost"
+    data["_publish"] = "Publish"
+    response = publisher_client.post(admin_url(figure, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    detail = page(f"/hi/figures/{figure.slug}/")
+
+    assert '<span class="untranslated" lang="en">almost 70%</span>' in detail
+    assert f"{figure.qualifier_hi} 70%" not in detail
 
 
 def test_a_points_hindi_goes_outdated_with_its_english_and_back_through_the_initiative_form(
