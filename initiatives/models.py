@@ -16,7 +16,7 @@ from django.urls import reverse
 from publishing.addresses import page_address
 from publishing.guard import GuardedQuerySet
 from publishing.models import Publishable, PublishableQuerySet
-from publishing.translation import Translated, hindi, phrase_reading
+from publishing.translation import Translated, english, hindi, phrase_reading
 
 from .formatting import format_figure, format_partial_date
 
@@ -44,15 +44,24 @@ class Source(Translated, Publishable):
     description = models.TextField(
         blank=True, help_text="What the document is, in a sentence or two of plain text."
     )
+    title_hi = models.CharField(
+        "title (Hindi)",
+        max_length=600,
+        blank=True,
+        help_text="The document's own title in Hindi, when it is a Hindi or bilingual "
+        "document. Leave empty for a document in English only: the Hindi site then shows "
+        "its English title, as it is cited.",
+    )
     description_hi = hindi("description")
 
-    translated_fields = ("description",)
+    translated_fields = ("title", "description")
+    optional_translations = ("title",)
 
     class Meta(Publishable.Meta):
         ordering = ["title"]
 
-    def __str__(self):
-        return self.title
+    def named(self, text):
+        return text(self, "title")
 
     def get_absolute_url(self):
         return reverse("about") + f"#source-{self.slug}"
@@ -88,8 +97,8 @@ class Sector(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["position", "name"]
 
-    def __str__(self):
-        return self.name
+    def named(self, text):
+        return text(self, "name")
 
     def get_absolute_url(self):
         return page_address("initiatives:sector-detail", self.slug)
@@ -115,8 +124,8 @@ class Country(Translated, Sourced):
         ordering = ["name"]
         verbose_name_plural = "countries"
 
-    def __str__(self):
-        return self.name
+    def named(self, text):
+        return text(self, "name")
 
     def clean(self):
         errors = self.publication_errors()
@@ -148,8 +157,8 @@ class Organization(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["name"]
 
-    def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+    def named(self, text):
+        return f"{text(self, 'name')} ({self.acronym})" if self.acronym else text(self, "name")
 
 
 class Initiative(Translated, Sourced):
@@ -199,8 +208,8 @@ class Initiative(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["position", "name"]
 
-    def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+    def named(self, text):
+        return f"{text(self, 'name')} ({self.acronym})" if self.acronym else text(self, "name")
 
     def get_absolute_url(self):
         return page_address("initiatives:initiative-detail", self.slug)
@@ -280,7 +289,10 @@ class Section(Translated, models.Model):
         ]
 
     def __str__(self):
-        return self.heading
+        return self.named(english)
+
+    def named(self, text):
+        return text(self, "heading")
 
     def natural_key(self):
         return (self.initiative.slug, self.slug)
@@ -342,7 +354,10 @@ class Point(Translated, models.Model):
         ]
 
     def __str__(self):
-        return self.text[:80]
+        return self.named(english)
+
+    def named(self, text):
+        return text(self, "text")[:80]
 
     def natural_key(self):
         return (*self.section.natural_key(), self.position)
@@ -429,8 +444,8 @@ class Milestone(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["year", "month", "day", "title"]
 
-    def __str__(self):
-        return f"{self.display_date}: {self.title}"
+    def named(self, text):
+        return f"{self.display_date}: {text(self, 'title')}"
 
     def get_absolute_url(self):
         return page_address("initiatives:milestone-detail", self.slug)
@@ -562,8 +577,8 @@ class Figure(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["position", "label"]
 
-    def __str__(self):
-        return f"{self.label}: {self.display_value}"
+    def named(self, text):
+        return f"{text(self, 'label')}: {self.display_value}"
 
     def get_absolute_url(self):
         return page_address("initiatives:figure-detail", self.slug)

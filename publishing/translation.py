@@ -51,6 +51,9 @@ class Translated(models.Model):
 
     #: The English fields that have a ``<field>_hi`` twin.
     translated_fields = ()
+    #: Those whose Hindi exists only when the thing itself has one (a document's own Hindi
+    #: title): an empty one is not missing, and readers get the English without a note.
+    optional_translations = ()
 
     translated_from = models.JSONField(
         default=dict,
@@ -61,6 +64,9 @@ class Translated(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return self.named(english)
 
     def save(self, *args, **kwargs):
         """A save that changes a Hindi value marks it as made from the English as saved."""
@@ -85,13 +91,24 @@ class Translated(models.Model):
                     kwargs["update_fields"] = {*kwargs["update_fields"], "translated_from"}
         super().save(*args, **kwargs)
 
+    def reader_str(self):
+        """What str() says, in the reader's language: on the Hindi site with each
+        translated field's Hindi where it is current (feeds, the change log)."""
+        return self.named(for_reader)
+
+    def named(self, text):
+        """How the item is named, ``text(item, field)`` giving each field's words: str()
+        is it in English, reader_str() in the reader's language."""
+        return super().__str__()
+
     def hindi_status(self, name):
-        """MISSING, OUTDATED or CURRENT; None when there is no English to translate."""
+        """MISSING, OUTDATED or CURRENT; None when there is no English to translate (or no
+        Hindi of an optional translation)."""
         english = getattr(self, name) or ""
         if not english.strip():
             return None
         if not (getattr(self, hindi_name(name)) or "").strip():
-            return MISSING
+            return None if name in self.optional_translations else MISSING
         if (self.translated_from or {}).get(name) != english:
             return OUTDATED
         return CURRENT
@@ -178,6 +195,11 @@ def reading(item, name):
     if hindi is not None:
         return hindi, None
     return english, status
+
+
+def english(item, name):
+    """The English of ``name``, as named() reads it for str()."""
+    return getattr(item, name, "") or ""
 
 
 def for_reader(item, name):

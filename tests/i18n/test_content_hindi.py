@@ -2,7 +2,10 @@
 """The content in Hindi: readers of /hi/ get the Hindi while it is current, and the
 English, marked and explained, when it is missing or out of date; editors see which."""
 
+import csv
+import io
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
@@ -11,6 +14,7 @@ from django.utils.html import escape
 
 from initiatives.formatting import format_figure
 from initiatives.models import Figure, Initiative, Milestone, Sector
+from minerals.models import Mineral
 from publishing.models import Change, Draft, Status
 from tests.editorial.conftest import (  # noqa: F401 (fixtures)
     admin_url,
@@ -20,6 +24,7 @@ from tests.editorial.conftest import (  # noqa: F401 (fixtures)
     publisher,
     publisher_client,
 )
+from tests.factories import SourceFactory, arranged
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +240,87 @@ def test_the_hindi_home_page_heads_the_featured_initiatives_sections_in_hindi(co
     for section in shown:
         heading = re.search(rf'<h2 id="home-{section.slug}">([^<]*)</h2>', hindi).group(1)
         assert escape(section.heading_hi) in heading, heading
+
+
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+def feed_entries(path):
+    """{link: (title, summary)} of an Atom feed's entries."""
+    response = Client().get(path)
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)
+    return {
+        entry.find("atom:link", ATOM).get("href"): (
+            entry.find("atom:title", ATOM).text,
+            entry.find("atom:summary", ATOM).text,
+        )
+        for entry in root.findall("atom:entry", ATOM)
+    }
+
+
+def test_the_hindi_feed_names_and_describes_items_in_hindi(content):
+    sector = Sector.objects.get(slug="semiconductors")
+    mineral = Mineral.objects.get(slug="neodymium")
+
+    hindi = feed_entries("/hi/feed/")
+    english = feed_entries("/feed/")
+
+    title, summary = hindi[f"http://testserver/hi/sectors/{sector.slug}/"]
+    assert title == f"क्षेत्र: {sector.name_hi}"
+    assert summary == escape(sector.summary_hi)
+    assert english[f"http://testserver/sectors/{sector.slug}/"] == (
+        f"Sector: {sector.name}",
+        escape(sector.summary),
+    )
+    title, summary = hindi[f"http://testserver/hi/minerals/{mineral.slug}/"]
+    assert title == f"खनिज: {mineral.name_hi} (Nd)"
+    assert summary == escape(mineral.summary_hi)
+
+
+def test_the_hindi_change_feed_names_the_changed_item_in_hindi(content, publisher_client):
+    sector = Sector.objects.get(slug="semiconductors")
+    data = open_change_form(publisher_client, sector)
+    data["body"] = data["body"] + "\n\nOne more sentence."
+    data["_publish"] = "Publish"
+    assert publisher_client.post(admin_url(sector, "change"), data).status_code == 302
+
+    (title, summary), *_ = feed_entries("/hi/changes/feed/").values()
+    (english_title, _summary), *_ = feed_entries("/changes/feed/").values()
+
+    assert title.endswith(f": {sector.name_hi}") and english_title.endswith(f": {sector.name}")
+    assert summary.startswith("बदला गया: ") and '<span lang="en">' in summary
+
+
+def test_the_hindi_figures_csv_has_hindi_columns_and_text_with_the_same_values(content):
+    def rows(path):
+        response = Client().get(path)
+        assert response.status_code == 200
+        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    english, hindi = rows("/figures/figures.csv"), rows("/hi/figures/figures.csv")
+
+    assert english[0][:4] == ["slug", "label", "value", "unit"]
+    assert hindi[0][:4] == ["स्लग", "आँकड़ा", "मान", "इकाई"]
+    assert len(hindi) == len(english) == 1 + Figure.objects.count()
+    china = Figure.objects.get(slug="china-share-of-ree-production")
+    row = next(row for row in hindi if row[0] == china.slug)
+    assert row[1:7] == [china.label_hi, "70", "percent", china.qualifier_hi, "लगभग 70%", ""]
+
+
+def test_a_source_shows_its_own_hindi_title_on_hindi_pages_and_english_ones_marked(content):
+    sector = Sector.objects.get(slug="semiconductors")
+    english_only = sector.sources.get()
+    with arranged():
+        hindi_source = SourceFactory(
+            title="Critical Minerals: A Report", title_hi="महत्वपूर्ण खनिज: एक रिपोर्ट"
+        )
+        sector.sources.add(hindi_source)
+
+    hindi, english = page("/hi/sectors/semiconductors/"), page("/sectors/semiconductors/")
+
+    assert ">महत्वपूर्ण खनिज: एक रिपोर्ट</a>" in hindi
+    assert f'<span lang="en">{escape(english_only.title)}</span>' in hindi
+    assert ">Critical Minerals: A Report</a>" in english and "महत्वपूर्ण खनिज: एक" not in english
+    assert hindi_source.hindi_statuses() == {"title": "current"}
+    assert english_only.hindi_statuses() == {"description": "current"}

@@ -71,6 +71,16 @@ def marked(text, status):
 
 
 @register.simple_tag
+def source_title(source):
+    """A source's title as it is cited: on the Hindi site its own Hindi title when it has
+    one, else the title the document gives, marked English."""
+    text, status = reading(source, "title")
+    if in_hindi() and status is None and not source.title_hi:
+        return format_html('<span lang="en">{}</span>', text)
+    return marked(text, status)
+
+
+@register.simple_tag
 def phrase(item, name):
     """A phrase made around a translated field, such as a figure's ``display_value`` or
     a milestone's ``display_date``, in the reader's language; in English, marked like
