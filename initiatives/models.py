@@ -16,7 +16,7 @@ from django.urls import reverse
 from publishing.addresses import page_address
 from publishing.guard import GuardedQuerySet
 from publishing.models import Publishable, PublishableQuerySet
-from publishing.translation import Translated, english, hindi, phrase_reading
+from publishing.translation import HINDI_LABEL, Translated, english, hindi, phrase_reading
 
 from .formatting import format_figure, format_partial_date
 
@@ -45,7 +45,7 @@ class Source(Translated, Publishable):
         blank=True, help_text="What the document is, in a sentence or two of plain text."
     )
     title_hi = models.CharField(
-        "title (Hindi)",
+        f"title{HINDI_LABEL}",
         max_length=600,
         blank=True,
         help_text="The document's own title in Hindi, when it is a Hindi or bilingual "

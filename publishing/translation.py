@@ -17,7 +17,7 @@ an import: every channel saves through the model), and carried by the fixtures.
 import difflib
 
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 
 LANGUAGE = "hi"
 SUFFIX = f"_{LANGUAGE}"
@@ -29,10 +29,18 @@ STATUS_LABELS = {MISSING: "missing", OUTDATED: "outdated", CURRENT: "current"}
 SEVERITY = (MISSING, OUTDATED, CURRENT)
 
 
+#: What a Hindi twin's label ends with, in forms, histories and the public change log.
+HINDI_LABEL = " (Hindi)"
+
+
+def is_hindi_label(label):
+    return label.endswith(HINDI_LABEL)
+
+
 def hindi(english_label, max_length=None):
     """The Hindi twin of a text field labelled ``english_label``."""
     options = {
-        "verbose_name": f"{english_label} (Hindi)",
+        "verbose_name": f"{english_label}{HINDI_LABEL}",
         "blank": True,
         "help_text": "In Hindi (see fixtures/translations/GLOSSARY.md for the terms). Leave "
         "empty and readers of the Hindi site see the English, marked as such.",
@@ -175,11 +183,29 @@ def translation_status(item):
 
 
 def last_brought_up_to_date(item):
-    """When the item's Hindi was last current as a whole: its latest recorded change
-    (its update time without one) if every field is current now, else None."""
+    """When the item's Hindi, current as a whole now, was last brought up to date; None
+    while any of it is missing or outdated.
+
+    That is the Hindi's own record, not the item's ``updated`` (which any English edit
+    moves): the public change log's latest entry that changed a Hindi field (a label
+    "… (Hindi)", the item's parts included) or that added the item with its Hindi,
+    dated when readers saw it. Content loaded from the fixtures, with no entry yet, has
+    the Hindi it was loaded with: its creation time.
+    """
     if translation_status(item) != CURRENT:
         return None
-    return getattr(item, "updated", None)
+    from .models import PublicChange
+
+    entries = (
+        PublicChange.filter_item(item)
+        .filter(date__lte=timezone.now())
+        .order_by("-date", "-pk")
+        .values_list("kind", "date", "fields")
+    )
+    for kind, date, fields in entries:
+        if kind == PublicChange.Kind.ADDED or any(map(is_hindi_label, fields)):
+            return date
+    return getattr(item, "created", None)
 
 
 def reading(item, name):

@@ -3,13 +3,15 @@
 English, marked and explained, when it is missing or out of date; editors see which."""
 
 import csv
+import datetime
 import io
 import re
 from xml.etree import ElementTree
 
 import pytest
+import time_machine
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from initiatives.formatting import format_figure
@@ -324,3 +326,37 @@ def test_a_source_shows_its_own_hindi_title_on_hindi_pages_and_english_ones_mark
     assert ">Critical Minerals: A Report</a>" in english and "महत्वपूर्ण खनिज: एक" not in english
     assert hindi_source.hindi_statuses() == {"title": "current"}
     assert english_only.hindi_statuses() == {"description": "current"}
+
+
+def publish_with(client, item, **values):
+    data = open_change_form(client, item)
+    data.update(values, _publish="Publish")
+    response = client.post(admin_url(item, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def hindi_dated(path):
+    """The date the Hindi page says its Hindi was last brought up to date."""
+    html = page(path)
+    match = re.search(r'class="hindi-freshness">[^<]*<time datetime="(\d{4}-\d\d-\d\d)', html)
+    assert match, "no date of the Hindi on the page"
+    return datetime.date.fromisoformat(match[1])
+
+
+def test_a_page_dates_its_hindi_when_the_hindi_was_brought_up_to_date_not_when_the_item_was(
+    content, publisher_client
+):
+    sector = Sector.objects.get(slug="semiconductors")
+    path = f"/hi/sectors/{sector.slug}/"
+    assert hindi_dated(path) == timezone.localtime(sector.created).date()
+    now = timezone.now()
+    hindi_day, english_day = now + datetime.timedelta(days=2), now + datetime.timedelta(days=5)
+
+    with time_machine.travel(hindi_day, tick=False):
+        publish_with(publisher_client, sector, summary_hi=sector.summary_hi + " पैकेजिंग भी।")
+    with time_machine.travel(english_day, tick=False):
+        publish_with(publisher_client, sector, position=sector.position + 1)
+        sector.refresh_from_db()
+        assert sector.updated == english_day
+
+        assert hindi_dated(path) == timezone.localtime(hindi_day).date()
