@@ -10,7 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.html import escape
 
@@ -26,7 +28,13 @@ from tests.editorial.conftest import (  # noqa: F401 (fixtures)
     publisher,
     publisher_client,
 )
-from tests.factories import SourceFactory, arranged
+from tests.factories import (
+    InitiativeFactory,
+    PointFactory,
+    SectionFactory,
+    SourceFactory,
+    arranged,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -360,3 +368,40 @@ def test_a_page_dates_its_hindi_when_the_hindi_was_brought_up_to_date_not_when_t
         assert sector.updated == english_day
 
         assert hindi_dated(path) == timezone.localtime(hindi_day).date()
+
+
+def hindi_column(client, model):
+    """{name in the row: the row's Hindi column} of ``model``'s admin list."""
+    response = client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    return {
+        name: status
+        for name, status in re.findall(
+            r'<th class="field-\w+"><a href="[^"]*">([^<]*)</a></th>.*?'
+            r'<td class="field-hindi_state"><span class="hindi-\w+">(\w+)</span></td>',
+            response.content.decode(),
+        )
+    }
+
+
+def test_the_admin_lists_show_each_items_hindi_state_without_a_query_per_row(
+    content, publisher_client
+):
+    sector = Sector.objects.get(slug="semiconductors")
+    change_english_summary(publisher_client, sector, sector.summary + " Also packaging.")
+
+    sectors = hindi_column(publisher_client, Sector)
+    assert sectors[sector.name] == "outdated" and sectors["Space"] == "current"
+    with arranged():
+        new = InitiativeFactory(name="A new initiative")
+    assert hindi_column(publisher_client, Initiative)["A new initiative"] == "missing"
+
+    with CaptureQueriesContext(connection) as before:
+        hindi_column(publisher_client, Initiative)
+    with arranged():
+        for _ in range(3):
+            PointFactory(section=SectionFactory(initiative=InitiativeFactory()))
+        PointFactory(section=SectionFactory(initiative=new))
+    with CaptureQueriesContext(connection) as after:
+        hindi_column(publisher_client, Initiative)
+    assert len(after) == len(before)
