@@ -13,6 +13,7 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
@@ -405,3 +406,20 @@ def test_the_admin_lists_show_each_items_hindi_state_without_a_query_per_row(
     with CaptureQueriesContext(connection) as after:
         hindi_column(publisher_client, Initiative)
     assert len(after) == len(before)
+
+
+def test_an_editor_who_chose_hindi_gets_the_inbox_and_profile_and_hindi_column_in_hindi(
+    editor, editor_client
+):
+    from publishing.models import EditorProfile
+
+    profile = EditorProfile.of(editor)
+    profile.language = "hi"
+    profile.save()
+
+    inbox = editor_client.get(reverse("admin:index")).content.decode()
+    own = editor_client.get(reverse("editor-profile")).content.decode()
+
+    assert "समीक्षा के लिए जमा" in inbox and "Submitted for review" not in inbox
+    assert "आपकी सेटिंग्स" in own and "Your settings" not in own
+    assert "टोकन बनाएँ" in own and "Make token" not in own
