@@ -104,9 +104,26 @@ def wait_until_up(url, server, timeout=30):
     raise RuntimeError(f"the server did not answer {url} within {timeout} s")
 
 
+#: Lighthouse now and then fails to record a page load's trace ("NO_NAVSTART") and
+#: asks to be run again: it is, up to this many times in all, before the run stops.
+ATTEMPTS = 3
+
+
 def run_lighthouse(url, name, extra_args):
     """Lighthouse's JSON report of ``url``; the JSON and HTML reports are kept in REPORTS."""
     output = REPORTS / name
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            lighthouse(url, output, extra_args)
+            break
+        except subprocess.CalledProcessError:
+            if attempt == ATTEMPTS:
+                raise
+            print(f"  Lighthouse failed on {url}; running it again", file=sys.stderr)
+    return json.loads(output.with_suffix(".report.json").read_text())
+
+
+def lighthouse(url, output, extra_args):
     subprocess.run(
         [
             str(LIGHTHOUSE.path),
@@ -123,7 +140,6 @@ def run_lighthouse(url, name, extra_args):
         check=True,
         cwd=ROOT,
     )
-    return json.loads(output.with_suffix(".report.json").read_text())
 
 
 def describe_item(item):
