@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 
 from publishing.translation import for_reader
 
-from .formatting import format_figure
-
 WIDTH = 520  # chart units across the SVG
 VALUE_CHAR_WIDTH = 8  # room a character of a bold 13-unit value label may need
 LABEL_WIDTH = 66  # characters before a label wraps
@@ -29,6 +27,9 @@ class Row:
     value: Decimal
     slug: str = ""
     url: str = ""
+    #: "en" when the value is shown in English on the Hindi site (its qualifier's Hindi
+    #: is missing or outdated).
+    display_lang: str = ""
     bar: float = 0
     track: float = 0
     lines: list = field(default_factory=list)
@@ -70,12 +71,14 @@ def layout(chart, scale_to):
 
 def figure_row(figure, label=None):
     """A figure's row, linking to its page."""
+    display, status = figure.display_value_reading()
     return Row(
         label or for_reader(figure, "label"),
-        figure.display_value,
+        display,
         figure.value,
         figure.slug,
         figure.get_absolute_url(),
+        display_lang="en" if status else "",
     )
 
 
@@ -85,8 +88,10 @@ def breakdown_chart(total, parts):
     rows = [figure_row(total)]
     rows += [figure_row(part) for part in parts]
     if rest > 0:
-        rest_display = format_figure(rest, total.unit, total.qualifier)
-        rows.append(Row(_("Rest of the total"), rest_display, rest))
+        rest_display, status = total.reading_of(rest)
+        rows.append(
+            Row(_("Rest of the total"), rest_display, rest, display_lang="en" if status else "")
+        )
     period = f" ({for_reader(total, 'period')})" if total.period else ""
     shown = "; ".join(f"{row.label}: {row.display}" for row in rows)
     chart = Chart(

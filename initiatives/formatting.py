@@ -60,7 +60,8 @@ def format_figure(value, unit, qualifier=""):
     """A figure as the source writes it: "nearly 70%", "approximately ₹30,000 crore", "$20 billion".
 
     INR amounts of a crore or more read in crore with Indian digit grouping; USD
-    amounts read in billions or millions. The stored value stays exact.
+    amounts read in billions or millions. The stored value stays exact. The qualifier
+    comes first in both languages ("लगभग 70%").
     """
     if value is None:
         return ""
@@ -87,11 +88,16 @@ def format_figure(value, unit, qualifier=""):
 
 
 def format_partial_date(year, month=None, day=None, precision="year", qualifier=""):
-    """A date at its precision: "2023", "January 2025", "4 March 2024", "by the end of 2025"."""
+    """A date at its precision: "2023", "January 2025", "4 March 2024", "by the end of 2025".
+
+    In Hindi the qualifier is a postposition and follows the date: "2025 के अंत तक".
+    """
     if precision == "day" and month and day:
         text = f"{day} {MONTHS[month]} {year}"
     elif precision in ("day", "month") and month:
         text = f"{MONTHS[month]} {year}"
     else:
         text = str(year)
-    return f"{qualifier} {text}" if qualifier else text
+    if not qualifier:
+        return text
+    return f"{text} {qualifier}" if get_language() == "hi" else f"{qualifier} {text}"

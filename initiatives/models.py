@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from publishing.addresses import page_address
 from publishing.guard import GuardedQuerySet
 from publishing.models import Publishable, PublishableQuerySet
-from publishing.translation import Translated, for_reader, hindi
+from publishing.translation import (
+    HINDI_LABEL,
+    Translated,
+    english,
+    for_reader,
+    hindi,
+    phrase_reading,
+)
 
 from .formatting import format_figure, format_partial_date
 
@@ -58,6 +65,14 @@ class Source(Translated, Publishable):
     description = models.TextField(
         blank=True, help_text="What the document is, in a sentence or two of plain text."
     )
+    title_hi = models.CharField(
+        f"title{HINDI_LABEL}",
+        max_length=600,
+        blank=True,
+        help_text="The document's own title in Hindi, when it is a Hindi or bilingual "
+        "document. Leave empty for a document in English only: the Hindi site then shows "
+        "its English title, as it is cited.",
+    )
     description_hi = hindi("description")
     archived_url = models.URLField(
         "archived address",
@@ -92,7 +107,8 @@ class Source(Translated, Publishable):
     )
     link_error = models.CharField(max_length=300, blank=True, editable=False)
 
-    translated_fields = ("description",)
+    translated_fields = ("title", "description")
+    optional_translations = ("title",)
     row_only_fields = (
         *Publishable.row_only_fields,
         "link_status",
@@ -105,8 +121,8 @@ class Source(Translated, Publishable):
     class Meta(Publishable.Meta):
         ordering = ["title"]
 
-    def __str__(self):
-        return self.title
+    def named(self, text):
+        return text(self, "title")
 
     @classmethod
     def problems(cls):
@@ -169,8 +185,8 @@ class Sector(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["position", "name"]
 
-    def __str__(self):
-        return self.name
+    def named(self, text):
+        return text(self, "name")
 
     def get_absolute_url(self):
         return page_address("initiatives:sector-detail", self.slug)
@@ -200,8 +216,8 @@ class Country(Translated, Sourced):
         ordering = ["name"]
         verbose_name_plural = "countries"
 
-    def __str__(self):
-        return self.name
+    def named(self, text):
+        return text(self, "name")
 
     def clean(self):
         errors = self.publication_errors()
@@ -233,8 +249,8 @@ class Organization(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["name"]
 
-    def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+    def named(self, text):
+        return f"{text(self, 'name')} ({self.acronym})" if self.acronym else text(self, "name")
 
 
 class Initiative(Translated, Sourced):
@@ -286,8 +302,8 @@ class Initiative(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["position", "name"]
 
-    def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+    def named(self, text):
+        return f"{text(self, 'name')} ({self.acronym})" if self.acronym else text(self, "name")
 
     def get_absolute_url(self):
         return page_address("initiatives:initiative-detail", self.slug)
@@ -371,7 +387,10 @@ class Section(Translated, models.Model):
         ]
 
     def __str__(self):
-        return self.heading
+        return self.named(english)
+
+    def named(self, text):
+        return text(self, "heading")
 
     def natural_key(self):
         return (self.initiative.slug, self.slug)
@@ -433,7 +452,10 @@ class Point(Translated, models.Model):
         ]
 
     def __str__(self):
-        return self.text[:80]
+        return self.named(english)
+
+    def named(self, text):
+        return text(self, "text")[:80]
 
     def natural_key(self):
         return (*self.section.natural_key(), self.position)
@@ -523,8 +545,8 @@ class Milestone(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["year", "month", "day", "title"]
 
-    def __str__(self):
-        return f"{self.display_date}: {self.title}"
+    def named(self, text):
+        return f"{self.display_date}: {text(self, 'title')}"
 
     def get_absolute_url(self):
         return page_address("initiatives:milestone-detail", self.slug)
@@ -567,8 +589,17 @@ class Milestone(Translated, Sourced):
 
     @property
     def display_date(self):
-        return format_partial_date(
-            self.year, self.month, self.day, self.precision, self.date_qualifier
+        return self.display_date_reading()[0]
+
+    def display_date_reading(self):
+        """The date in the reader's language with its qualifier, and whether its Hindi
+        qualifier had to be replaced by the English (see phrase_reading)."""
+        return phrase_reading(
+            self,
+            "date_qualifier",
+            lambda qualifier: format_partial_date(
+                self.year, self.month, self.day, self.precision, qualifier
+            ),
         )
 
 
@@ -654,8 +685,8 @@ class Figure(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["position", "label"]
 
-    def __str__(self):
-        return f"{self.label}: {self.display_value}"
+    def named(self, text):
+        return f"{text(self, 'label')}: {self.display_value}"
 
     def get_absolute_url(self):
         return page_address("initiatives:figure-detail", self.slug)
@@ -685,4 +716,16 @@ class Figure(Translated, Sourced):
 
     @property
     def display_value(self):
-        return format_figure(self.value, self.unit, self.qualifier)
+        return self.display_value_reading()[0]
+
+    def display_value_reading(self):
+        """The value in the reader's language with its qualifier, and whether its Hindi
+        qualifier had to be replaced by the English (see phrase_reading)."""
+        return self.reading_of(self.value)
+
+    def reading_of(self, value):
+        """Any amount in this figure's unit, qualified as this figure is (a chart's
+        "rest of the total")."""
+        return phrase_reading(
+            self, "qualifier", lambda qualifier: format_figure(value, self.unit, qualifier)
+        )

@@ -8,11 +8,14 @@ the content come in pages of ``LIST_PAGE_SIZE``; every item has a page of its ow
 
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
+from django.utils import translation
+from django.utils.translation import pgettext
 from django.views.generic import DetailView, ListView, View
 
 from publishing.downloads import csv_download
 from publishing.models import visible_related
 from publishing.sheets import SheetView
+from publishing.translation import for_reader
 from publishing.views import PublicItemMixin
 
 from .charts import breakdown_chart, figure_charts
@@ -168,7 +171,9 @@ class FigureDetailView(PublicItemMixin, FigureQuerysetMixin, DetailView):
 
 class FiguresCSVView(FigureQuerysetMixin, View):
     """Every published figure as CSV, streamed: its exact value and the value as the site
-    shows it."""
+    shows it. Under /hi/ its column names and its text are in Hindi (the English where
+    the Hindi is missing or outdated); the slugs, units, values and addresses are the
+    same in both languages."""
 
     HEADER = [
         "slug",
@@ -191,8 +196,16 @@ class FiguresCSVView(FigureQuerysetMixin, View):
 
     def get(self, request, *args, **kwargs):
         figures = self.get_queryset().iterator(chunk_size=500)
-        rows = (self.row(figure) for figure in figures)
-        return csv_download(request, "figures.csv", self.HEADER, rows)
+        header = [pgettext("figures.csv column", name) for name in self.HEADER]
+        return csv_download(request, "figures.csv", header, self.rows(figures))
+
+    def rows(self, figures):
+        """The rows in the request's language, which the stream, written after the view
+        returns, no longer has active."""
+        language = translation.get_language()
+        for figure in figures:
+            with translation.override(language):
+                yield self.row(figure)
 
     def row(self, figure):
         def slug_if_published(item):
@@ -200,19 +213,19 @@ class FiguresCSVView(FigureQuerysetMixin, View):
 
         return [
             figure.slug,
-            figure.label,
+            for_reader(figure, "label"),
             plain_decimal(figure.value),
             figure.unit,
-            figure.qualifier,
+            for_reader(figure, "qualifier"),
             figure.display_value,
-            figure.period,
-            figure.notes,
+            for_reader(figure, "period"),
+            for_reader(figure, "notes"),
             slug_if_published(figure.part_of),
             slug_if_published(figure.initiative),
             slug_if_published(figure.country),
             slug_if_published(figure.sector),
             " ".join(mineral.slug for mineral in figure.minerals.all()),
-            "; ".join(source.title for source in figure.sources.all()),
+            "; ".join(for_reader(source, "title") for source in figure.sources.all()),
             self.request.build_absolute_uri(figure.get_absolute_url()),
             figure.updated.isoformat(),
         ]

@@ -6,6 +6,7 @@ This app builds on :mod:`initiatives` (sectors, initiatives, figures, sources);
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import BODY_HELP, SUMMARY_HELP, Figure, Initiative, Sector, Sourced
@@ -57,8 +58,8 @@ class Mineral(Translated, Sourced):
     class Meta(Sourced.Meta):
         ordering = ["name"]
 
-    def __str__(self):
-        return f"{self.name} ({self.symbol})"
+    def named(self, text):
+        return f"{text(self, 'name')} ({self.symbol})"
 
     def get_absolute_url(self):
         return page_address("minerals:mineral-detail", self.slug)
@@ -116,6 +117,13 @@ class Application(Translated, Sourced):
 
     def __str__(self):
         return f"{self.mineral.name} in {self.sector.name}: {self.use}"
+
+    def reader_str(self):
+        return gettext("%(mineral)s in %(sector)s: %(use)s") % {
+            "mineral": for_reader(self.mineral, "name"),
+            "sector": for_reader(self.sector, "name"),
+            "use": for_reader(self, "use"),
+        }
 
     def get_absolute_url(self):
         return self.mineral.get_absolute_url() + f"#application-{self.slug}"

@@ -173,12 +173,20 @@ class HindiTranslationFilter(admin.SimpleListFilter):
     @staticmethod
     def items(queryset):
         model = queryset.model
-        parts = []
-        for name in getattr(model, "versioned_parts", ()):
-            parts.append(name)
-            part_model = model._meta.get_field(name).related_model
-            parts += [f"{name}__{sub}" for sub in getattr(part_model, "versioned_parts", ())]
-        return model._base_manager.filter(pk__in=queryset.values("pk")).prefetch_related(*parts)
+        return model._base_manager.filter(pk__in=queryset.values("pk")).prefetch_related(
+            *translated_parts(model)
+        )
+
+
+def translated_parts(model):
+    """The lookups that prefetch an item's parts (an initiative's sections and their
+    points), whose Hindi counts in the item's: without them each row would query them."""
+    parts = []
+    for name in getattr(model, "versioned_parts", ()):
+        parts.append(name)
+        part_model = model._meta.get_field(name).related_model
+        parts += [f"{name}__{sub}" for sub in getattr(part_model, "versioned_parts", ())]
+    return parts
 
 
 class PublishableAdmin(
@@ -272,6 +280,7 @@ class PublishableAdmin(
         return (
             super()
             .get_queryset(request)
+            .prefetch_related(*(translated_parts(self.model) if self.is_translated else ()))
             .annotate(
                 latest_change=Subquery(
                     Change.objects.filter(**same_item).order_by("-pk").values("pk")[:1]
@@ -299,6 +308,21 @@ class PublishableAdmin(
         if due is None:
             return "—"
         return f"{when(due)} (overdue)" if item.is_overdue else when(due)
+
+    def get_list_display(self, request):
+        """Translated items show their Hindi's freshness beside their state (the column
+        the "Hindi translation" filter filters by)."""
+        columns = list(super().get_list_display(request))
+        if self.is_translated and "hindi_state" not in columns:
+            at = columns.index("state") + 1 if "state" in columns else len(columns)
+            columns.insert(at, "hindi_state")
+        return columns
+
+    @admin.display(description="Hindi")
+    def hindi_state(self, item):
+        """Missing, outdated or current: the least fresh of its fields (its parts' too)."""
+        status = translation_status(item)
+        return format_html('<span class="hindi-{}">{}</span>', status, STATUS_LABELS[status])
 
     @admin.display(description="Hindi translation")
     def hindi_translation(self, item):

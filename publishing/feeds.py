@@ -2,14 +2,29 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .translation import LANGUAGE, Translated
 from .views import public_changes
 
 FEED_LENGTH = 50
+
+
+def in_english(text):
+    """English words in a feed's HTML summary: marked ``lang="en"`` in a Hindi feed."""
+    if translation.get_language() == LANGUAGE:
+        return format_html('<span lang="en">{}</span>', text)
+    return escape(text)
+
+
+def named(entry):
+    """The changed item as the feed's language names it (as recorded, once it is gone)."""
+    item = entry.item
+    return item.reader_str() if isinstance(item, Translated) else entry.object_repr
 
 
 class ChangesFeed(Feed):
@@ -27,17 +42,18 @@ class ChangesFeed(Feed):
         return public_changes()[:FEED_LENGTH]
 
     def item_title(self, entry):
-        return f"{entry.get_kind_display()}: {entry.object_repr}"
+        return f"{entry.get_kind_display()}: {named(entry)}"
 
     def item_description(self, entry):
         """What changed, as text: an Atom summary is HTML to a feed reader, so editors'
-        words are escaped."""
+        words are escaped. The fields and values are recorded in English when the change
+        goes live; the Hindi feed marks them ``lang="en"``, as the change log does."""
         if entry.kind == entry.Kind.ADDED:
-            return escape(_("%(item)s was added.") % {"item": entry.object_repr})
+            return escape(_("%(item)s was added.") % {"item": named(entry)})
         lines = [f"{value['label']}: {value['old']} → {value['new']}" for value in entry.values]
-        return escape(
-            "; ".join(lines) or _("Changed: %(fields)s.") % {"fields": ", ".join(entry.fields)}
-        )
+        if lines:
+            return in_english("; ".join(lines))
+        return escape(_("Changed: %(fields)s.")) % {"fields": in_english(", ".join(entry.fields))}
 
     def item_link(self, entry):
         if hasattr(entry.item, "get_absolute_url"):

@@ -20,6 +20,7 @@ from reversion import revisions
 from reversion.models import Revision, Version
 
 from .models import Change, Draft, Publishable, when
+from .translation import HINDI_LABEL
 
 #: Fields about publication rather than content: the history shows them, the
 #: public change log does not.
@@ -444,7 +445,7 @@ def line_lists(part_model):
     label = str(part_model._meta.verbose_name_plural).capitalize()
     lists = [("", label)]
     if hasattr(part_model, f"{part_model.history_line}_hi"):
-        lists.append(("_hi", f"{label} (Hindi)"))
+        lists.append(("_hi", f"{label}{HINDI_LABEL}"))
     return lists
 
 

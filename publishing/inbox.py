@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .history import publishable_models
 from .models import Change, Draft, ShareLink, Status, can_see_unpublished
@@ -34,13 +35,13 @@ SETTLING_ACTIONS = (
 SHARE_LINK_NOTICE = datetime.timedelta(days=7)
 
 GROUPS = {
-    "unsubmitted": "Unpublished changes nobody submitted",
-    "in_review": "Submitted for review",
-    "sent_back": "Sent back for changes",
-    "scheduled": "Scheduled to go live or expire",
-    "share_links": "Share links about to expire",
-    "overdue": "Overdue for a check against sources",
-    "problems": "Sources whose address is dead or moved",
+    "unsubmitted": _("Unpublished changes nobody submitted"),
+    "in_review": _("Submitted for review"),
+    "sent_back": _("Sent back for changes"),
+    "scheduled": _("Scheduled to go live or expire"),
+    "share_links": _("Share links about to expire"),
+    "overdue": _("Overdue for a check against sources"),
+    "problems": _("Sources whose address is dead or moved"),
 }
 #: The groups whose entries are about a moment (``at``), listed by it.
 DATED_GROUPS = ("scheduled", "share_links", "overdue", "problems")
@@ -127,22 +128,22 @@ def inbox_for(user, now=None):
             decision = settled.get(key)
             draft = drafts.get(key)
             if decision is not None and decision.action == Change.Action.SENT_BACK:
-                entry.what = f"Sent back by {name_of(decision.user)}"
+                entry.what = _("Sent back by %(name)s") % {"name": name_of(decision.user)}
                 entry.comment = decision.comment
                 entry.url = admin_url(item, "change")
                 groups["sent_back"].append(entry)
             elif (draft is not None and draft.in_review) or item.status == Status.REVIEW:
-                entry.what = "Changes to a live item" if draft is not None else "New item"
+                entry.what = _("Changes to a live item") if draft is not None else _("New item")
                 if draft is not None and draft.submitted_by:
                     entry.who, entry.when = draft.submitted_by, draft.submitted_at
                 groups["in_review"].append(entry)
             else:
-                entry.what = "Changes to a live item" if draft is not None else "Draft"
+                entry.what = _("Changes to a live item") if draft is not None else _("Draft")
                 entry.url = admin_url(item, "change")
                 groups["unsubmitted"].append(entry)
         for item in scheduled:
             last = touched.get(str(item.pk))
-            for what, moment in (("Goes live", item.go_live_at), ("Expires", item.expire_at)):
+            for what, moment in ((_("Goes live"), item.go_live_at), (_("Expires"), item.expire_at)):
                 if moment and moment > now:
                     groups["scheduled"].append(
                         Entry(
@@ -163,7 +164,7 @@ def inbox_for(user, now=None):
                 groups["share_links"].append(
                     Entry(
                         link.item,
-                        what="Share link expires",
+                        what=_("Share link expires"),
                         who=link.created_by,
                         when=link.created,
                         at=link.expires_at,

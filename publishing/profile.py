@@ -11,6 +11,8 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, EditorProfile
 
@@ -31,15 +33,15 @@ class ProfileForm(forms.ModelForm):
 
 class NewTokenForm(forms.ModelForm):
     lifetime = forms.ChoiceField(
-        label="Expires",
+        label=_("Expires"),
         choices=[
-            ("30", "in 30 days"),
-            ("90", "in 90 days"),
-            ("365", "in 365 days"),
-            ("never", "never"),
+            ("30", _("in 30 days")),
+            ("90", _("in 90 days")),
+            ("365", _("in 365 days")),
+            ("never", _("never")),
         ],
         initial="30",
-        help_text="After this the key is refused; make a new one then.",
+        help_text=_("After this the key is refused; make a new one then."),
     )
 
     class Meta:
@@ -78,7 +80,7 @@ def profile_view(request):
         settings_form = ProfileForm(request.POST, instance=profile)
         if settings_form.is_valid():
             settings_form.save()
-            messages.success(request, "Your settings are saved.")
+            messages.success(request, gettext("Your settings are saved."))
             return redirect("editor-profile")
     elif "create_token" in request.POST:
         new_token_form = NewTokenForm(request.POST)
@@ -90,8 +92,14 @@ def profile_view(request):
         if revoke_form.is_valid():
             token = revoke_form.cleaned_data["token"]
             token.delete()
-            owner = "" if token.user_id == user.pk else f" of {token.user}"
-            messages.success(request, f"The token “{token.name}”{owner} is revoked.")
+            if token.user_id == user.pk:
+                done = gettext("The token “%(name)s” is revoked.") % {"name": token.name}
+            else:
+                done = gettext("The token “%(name)s” of %(user)s is revoked.") % {
+                    "name": token.name,
+                    "user": token.user,
+                }
+            messages.success(request, done)
             return redirect("editor-profile")
     tokens = ApiToken.objects.select_related("user")
     return render(
@@ -99,7 +107,7 @@ def profile_view(request):
         "admin/publishing/profile.html",
         {
             **admin.site.each_context(request),
-            "title": "Your profile",
+            "title": gettext("Your profile"),
             "profile": profile,
             "settings_form": settings_form,
             "new_token_form": new_token_form,

@@ -17,7 +17,7 @@ an import: every channel saves through the model), and carried by the fixtures.
 import difflib
 
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 
 LANGUAGE = "hi"
 SUFFIX = f"_{LANGUAGE}"
@@ -29,10 +29,18 @@ STATUS_LABELS = {MISSING: "missing", OUTDATED: "outdated", CURRENT: "current"}
 SEVERITY = (MISSING, OUTDATED, CURRENT)
 
 
+#: What a Hindi twin's label ends with, in forms, histories and the public change log.
+HINDI_LABEL = " (Hindi)"
+
+
+def is_hindi_label(label):
+    return label.endswith(HINDI_LABEL)
+
+
 def hindi(english_label, max_length=None):
     """The Hindi twin of a text field labelled ``english_label``."""
     options = {
-        "verbose_name": f"{english_label} (Hindi)",
+        "verbose_name": f"{english_label}{HINDI_LABEL}",
         "blank": True,
         "help_text": "In Hindi (see fixtures/translations/GLOSSARY.md for the terms). Leave "
         "empty and readers of the Hindi site see the English, marked as such.",
@@ -51,6 +59,9 @@ class Translated(models.Model):
 
     #: The English fields that have a ``<field>_hi`` twin.
     translated_fields = ()
+    #: Those whose Hindi exists only when the thing itself has one (a document's own Hindi
+    #: title): an empty one is not missing, and readers get the English without a note.
+    optional_translations = ()
 
     translated_from = models.JSONField(
         default=dict,
@@ -61,6 +72,9 @@ class Translated(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return self.named(english)
 
     def save(self, *args, **kwargs):
         """A save that changes a Hindi value marks it as made from the English as saved."""
@@ -85,13 +99,24 @@ class Translated(models.Model):
                     kwargs["update_fields"] = {*kwargs["update_fields"], "translated_from"}
         super().save(*args, **kwargs)
 
+    def reader_str(self):
+        """What str() says, in the reader's language: on the Hindi site with each
+        translated field's Hindi where it is current (feeds, the change log)."""
+        return self.named(for_reader)
+
+    def named(self, text):
+        """How the item is named, ``text(item, field)`` giving each field's words: str()
+        is it in English, reader_str() in the reader's language."""
+        return super().__str__()
+
     def hindi_status(self, name):
-        """MISSING, OUTDATED or CURRENT; None when there is no English to translate."""
+        """MISSING, OUTDATED or CURRENT; None when there is no English to translate (or no
+        Hindi of an optional translation)."""
         english = getattr(self, name) or ""
         if not english.strip():
             return None
         if not (getattr(self, hindi_name(name)) or "").strip():
-            return MISSING
+            return None if name in self.optional_translations else MISSING
         if (self.translated_from or {}).get(name) != english:
             return OUTDATED
         return CURRENT
@@ -158,18 +183,65 @@ def translation_status(item):
 
 
 def last_brought_up_to_date(item):
-    """When the item's Hindi was last current as a whole: its latest recorded change
-    (its update time without one) if every field is current now, else None."""
+    """When the item's Hindi, current as a whole now, was last brought up to date; None
+    while any of it is missing or outdated.
+
+    That is the Hindi's own record, not the item's ``updated`` (which any English edit
+    moves): the public change log's latest entry that changed a Hindi field (a label
+    "… (Hindi)", the item's parts included) or that added the item with its Hindi,
+    dated when readers saw it. Content loaded from the fixtures, with no entry yet, has
+    the Hindi it was loaded with: its creation time.
+    """
     if translation_status(item) != CURRENT:
         return None
-    return getattr(item, "updated", None)
+    from .models import PublicChange
+
+    entries = (
+        PublicChange.filter_item(item)
+        .filter(date__lte=timezone.now())
+        .order_by("-date", "-pk")
+        .values_list("kind", "date", "fields")
+    )
+    for kind, date, fields in entries:
+        if kind == PublicChange.Kind.ADDED or any(map(is_hindi_label, fields)):
+            return date
+    return getattr(item, "created", None)
+
+
+def reading(item, name):
+    """``(text, status)``: the text of ``name`` a reader of the active language gets, and,
+    when that is the English on the Hindi site, why (MISSING or OUTDATED); else None."""
+    english = getattr(item, name, "") or ""
+    if translation.get_language() != LANGUAGE or not isinstance(item, Translated):
+        return english, None
+    status = item.hindi_status(name)
+    if status is None:
+        return english, None
+    hindi = item.hindi_in_use(name)
+    if hindi is not None:
+        return hindi, None
+    return english, status
+
+
+def english(item, name):
+    """The English of ``name``, as named() reads it for str()."""
+    return getattr(item, name, "") or ""
 
 
 def for_reader(item, name):
     """The text of ``name`` a reader of the active language gets, as plain text: on the
     Hindi site its Hindi when current, else (and on the English site) the English."""
-    if translation.get_language() == LANGUAGE and isinstance(item, Translated):
-        hindi = item.hindi_in_use(name)
-        if hindi is not None:
-            return hindi
-    return getattr(item, name, "") or ""
+    return reading(item, name)[0]
+
+
+def phrase_reading(item, name, make):
+    """``(text, status)`` as reading() for a phrase made around the field ``name`` by
+    ``make(text)``: a figure around its qualifier ("लगभग 70%"), a date around its
+    qualifier ("2025 के अंत तक"). When the Hindi of ``name`` is missing or outdated the
+    whole phrase is made in English, so the English words keep their English order and
+    the phrase can be marked ``lang="en"`` as a whole."""
+    text, status = reading(item, name)
+    if status is None:
+        return make(text), None
+    with translation.override("en"):
+        return make(text), status

@@ -1,4 +1,4 @@
-"""Lighthouse scores of the home page and a mineral page, served as in production.
+"""Lighthouse scores of English and Hindi pages, mobile and desktop, served as in production.
 
 Run with ``make lighthouse`` (or ``python -m tests.lighthouse [path ...]``). It
 builds a throwaway SQLite database with the fixtures, collects the static files
@@ -7,7 +7,8 @@ off, WhiteNoise serving the hashed, compressed static files) on a free port, and
 runs ``node_modules/.bin/lighthouse`` with Debian's Chromium against each page.
 It prints the four category scores and every audit that did not pass, writes the
 full reports to ``lighthouse-reports/``, and exits 1 when a page misses the
-issue's bar: 100 for accessibility, best practices and SEO, 95 for performance.
+issue's bar: 100 for accessibility, best practices and SEO, 95 for performance
+(100 in all four on the Hindi pages). Both presets by default (``--device``).
 """
 
 import argparse
@@ -25,8 +26,26 @@ from pathlib import Path
 
 from tests.tools import CHROMIUM, LIGHTHOUSE, ROOT
 
-DEFAULT_PATHS = ["/", "/minerals/neodymium/"]
+DEFAULT_PATHS = [
+    "/",
+    "/minerals/neodymium/",
+    # The Hindi site: its home, a mineral, an initiative and the search page. (A page of
+    # results says noindex, as search results should, which Lighthouse's SEO score
+    # counts against it: audit one with `python -m tests.lighthouse "/hi/search/?q=…"`.)
+    "/hi/",
+    "/hi/minerals/neodymium/",
+    "/hi/initiatives/trust/",
+    "/hi/search/",
+]
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+#: Issue 14: the Hindi pages stay at 100 in all four categories.
+HINDI_TARGETS = dict.fromkeys(TARGETS, 100)
+
+
+def targets_for(path):
+    return HINDI_TARGETS if path.startswith("/hi/") else TARGETS
+
+
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 REPORTS = ROOT / "lighthouse-reports"
 PYTHON = sys.executable
@@ -85,9 +104,26 @@ def wait_until_up(url, server, timeout=30):
     raise RuntimeError(f"the server did not answer {url} within {timeout} s")
 
 
+#: Lighthouse now and then fails to record a page load's trace ("NO_NAVSTART") and
+#: asks to be run again: it is, up to this many times in all, before the run stops.
+ATTEMPTS = 3
+
+
 def run_lighthouse(url, name, extra_args):
     """Lighthouse's JSON report of ``url``; the JSON and HTML reports are kept in REPORTS."""
     output = REPORTS / name
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            lighthouse(url, output, extra_args)
+            break
+        except subprocess.CalledProcessError:
+            if attempt == ATTEMPTS:
+                raise
+            print(f"  Lighthouse failed on {url}; running it again", file=sys.stderr)
+    return json.loads(output.with_suffix(".report.json").read_text())
+
+
+def lighthouse(url, output, extra_args):
     subprocess.run(
         [
             str(LIGHTHOUSE.path),
@@ -104,7 +140,6 @@ def run_lighthouse(url, name, extra_args):
         check=True,
         cwd=ROOT,
     )
-    return json.loads(output.with_suffix(".report.json").read_text())
 
 
 def describe_item(item):
@@ -138,7 +173,8 @@ def failed_audits(report):
 
 
 def report_name(path, desktop):
-    slug = "".join(c if c.isalnum() else "-" for c in path.strip("/")).strip("-") or "home"
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in path.strip("/"))
+    slug = "-".join(filter(None, slug.split("-"))) or "home"
     return slug + ("-desktop" if desktop else "")
 
 
@@ -149,11 +185,12 @@ def audit(base, path, desktop):
     device = "desktop" if desktop else "mobile"
     print(f"\n{path}  ({device}, Lighthouse {report['lighthouseVersion']})")
     missed = []
+    targets = targets_for(path)
     for key, category in report["categories"].items():
         score = round((category["score"] or 0) * 100)
-        print(f"  {key:<15} {score:>3}  {'ok' if score >= TARGETS[key] else 'BELOW TARGET'}")
-        if score < TARGETS[key]:
-            missed.append(f"{path} {key} {score} (target {TARGETS[key]})")
+        print(f"  {key:<15} {score:>3}  {'ok' if score >= targets[key] else 'BELOW TARGET'}")
+        if score < targets[key]:
+            missed.append(f"{path} {device} {key} {score} (target {targets[key]})")
     for key, rows in failed_audits(report).items():
         for row in rows:
             print(f"    [{key}] {row}")
@@ -165,7 +202,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=DEFAULT_PATHS, help="pages to audit")
     parser.add_argument(
-        "--desktop", action="store_true", help="desktop preset (default: Lighthouse's mobile)"
+        "--device",
+        choices=["mobile", "desktop", "both"],
+        default="both",
+        help="Lighthouse's mobile or desktop preset, or each in turn (the default)",
     )
     args = parser.parse_args(argv)
     missing = [tool.name for tool in (CHROMIUM, LIGHTHOUSE) if not tool.found]
@@ -194,8 +234,10 @@ def main(argv=None):
             except RuntimeError:
                 print(log.read_text()[-3000:], file=sys.stderr)
                 raise
+            devices = [False, True] if args.device == "both" else [args.device == "desktop"]
             for path in args.paths:
-                missed += audit(base, path, args.desktop)
+                for desktop in devices:
+                    missed += audit(base, path, desktop)
         finally:
             server.terminate()
             server.wait(timeout=10)

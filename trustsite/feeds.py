@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Figure, Initiative, Milestone, Sector, Source
 from minerals.models import Application, Mineral
+from publishing.feeds import in_english
+from publishing.translation import reading
 
 FEED_LENGTH = 30
 
@@ -58,18 +60,18 @@ class UpdatesFeed(Feed):
         return recently_updated()
 
     def item_title(self, item):
-        return (
-            f"{KIND_NAMES.get(item._meta.model_name, item._meta.verbose_name.capitalize())}: {item}"
-        )
+        kind = KIND_NAMES.get(item._meta.model_name, item._meta.verbose_name.capitalize())
+        return f"{kind}: {item.reader_str()}"
 
     def item_description(self, item):
-        """The item's summary as the text it is: an Atom summary is HTML to a feed reader,
-        so editors' words are escaped, as every page escapes them."""
+        """The item's summary in the feed's language, as the text it is: an Atom summary
+        is HTML to a feed reader, so editors' words are escaped, as every page escapes
+        them. On the Hindi feed an English fallback is marked ``lang="en"``."""
         for name in ("summary", "description", "use", "notes"):
-            text = getattr(item, name, "")
+            text, status = reading(item, name)
             if text:
-                return escape(text)
-        return escape(str(item))
+                return in_english(text) if status else escape(text)
+        return escape(item.reader_str())
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -1,11 +1,13 @@
 """Serializer pieces shared by every resource: links by slug, public page links, and
 validation that reuses the models' own rules."""
 
+import contextlib
 import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -209,8 +211,11 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
 
     def to_representation(self, instance):
         """In a Hindi answer, each translated field carries its Hindi while it is current
-        (else its English, as ``hindi_translation`` says)."""
-        data = super().to_representation(instance)
+        (else its English, as ``hindi_translation`` says). The answer is made in its
+        language: ``page`` is the Hindi page, a figure's value reads as on it."""
+        language = self.context.get("language")
+        with translation.override(language) if language else contextlib.nullcontext():
+            data = super().to_representation(instance)
         if isinstance(instance, Translated) and self.context.get("language") == LANGUAGE:
             for name in instance.translated_fields:
                 hindi = instance.hindi_in_use(name)

@@ -77,3 +77,21 @@ def test_the_schema_documents_the_languages(content):
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"lang", "Accept-Language"} <= names
     assert "Content-Language" in operation["responses"]["200"]["headers"]
+
+
+def test_a_hindi_answer_links_to_the_hindi_page_and_reads_figures_as_it_does(content):
+    api = APIClient()
+
+    english = api.get("/api/v1/figures/china-share-of-ree-production/").json()
+    by_parameter = api.get("/api/v1/figures/china-share-of-ree-production/?lang=hi").json()
+    by_header = api.get(
+        "/api/v1/figures/china-share-of-ree-production/", HTTP_ACCEPT_LANGUAGE="hi"
+    ).json()
+
+    assert english["page"] == "http://testserver/figures/china-share-of-ree-production/"
+    assert english["display"] == "nearly 70%"
+    for hindi in (by_parameter, by_header):
+        assert hindi["page"] == "http://testserver/hi/figures/china-share-of-ree-production/"
+        assert hindi["display"] == "लगभग 70%"
+    sectors = api.get("/api/v1/sectors/?lang=hi").json()["results"]
+    assert all(sector["page"].startswith("http://testserver/hi/sectors/") for sector in sectors)

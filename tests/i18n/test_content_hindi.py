@@ -2,14 +2,24 @@
 """The content in Hindi: readers of /hi/ get the Hindi while it is current, and the
 English, marked and explained, when it is missing or out of date; editors see which."""
 
+import csv
+import datetime
+import io
 import re
+from xml.etree import ElementTree
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
-from django.utils import translation
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.html import escape
 
-from initiatives.models import Figure, Initiative, Sector
+from initiatives.formatting import format_figure
+from initiatives.models import Figure, Initiative, Milestone, Sector
+from minerals.models import Mineral
 from publishing.models import Change, Draft, Status
 from tests.editorial.conftest import (  # noqa: F401 (fixtures)
     admin_url,
@@ -18,6 +28,13 @@ from tests.editorial.conftest import (  # noqa: F401 (fixtures)
     open_change_form,
     publisher,
     publisher_client,
+)
+from tests.factories import (
+    InitiativeFactory,
+    PointFactory,
+    SectionFactory,
+    SourceFactory,
+    arranged,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,18 +153,55 @@ def test_an_editors_hindi_change_goes_through_review_history_and_revert(
     assert escape(reviewed) in page("/hi/sectors/semiconductors/")
 
 
+def digits(text):
+    return re.findall(r"[\d.,]+", text)
+
+
 def test_every_seed_figure_has_its_hindi_label_and_the_same_value_in_both_languages(content):
     english, hindi = page("/figures/"), page("/hi/figures/")
     figures = list(Figure.objects.all())
     assert len(figures) == 10
+    assert sum(1 for figure in figures if figure.qualifier) == 2
     for figure in figures:
         assert escape(figure.label_hi) in hindi and escape(figure.label) not in hindi
         with translation.override("en"):
-            assert escape(figure.display_value) in english
+            in_english = figure.display_value
+            bare_english = format_figure(figure.value, figure.unit)
         with translation.override("hi"):
-            assert escape(figure.display_value) in hindi
+            in_hindi = figure.display_value
+            bare_hindi = format_figure(figure.value, figure.unit)
+        assert escape(in_english) in english and escape(in_hindi) in hindi
+        assert digits(bare_hindi) == digits(bare_english)
+        if figure.qualifier:
+            assert in_english == f"{figure.qualifier} {bare_english}"
+            assert in_hindi == f"{figure.qualifier_hi} {bare_hindi}"
+            assert f"{figure.qualifier} " not in hindi
         detail = page(f"/hi/figures/{figure.slug}/")
         assert escape(figure.label_hi) in detail
+        assert f"<strong>{escape(in_hindi)}</strong>" in detail
+
+
+def test_a_hindi_date_qualifier_follows_the_date(content):
+    roadmap = Milestone.objects.get(slug="ai-infrastructure-roadmap")
+
+    assert ">by the end of 2025</time>" in page(f"/timeline/{roadmap.slug}/")
+    assert ">2025 के अंत तक</time>" in page(f"/hi/timeline/{roadmap.slug}/")
+
+
+def test_an_outdated_hindi_qualifier_shows_the_whole_figure_in_english_marked_so(
+    content, publisher_client
+):
+    figure = Figure.objects.get(slug="china-share-of-ree-production")
+    data = open_change_form(publisher_client, figure)
+    data["qualifier"] = "almost"
+    data["_publish"] = "Publish"
+    response = publisher_client.post(admin_url(figure, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    detail = page(f"/hi/figures/{figure.slug}/")
+
+    assert '<span class="untranslated" lang="en">almost 70%</span>' in detail
+    assert f"{figure.qualifier_hi} 70%" not in detail
 
 
 def test_a_points_hindi_goes_outdated_with_its_english_and_back_through_the_initiative_form(
@@ -197,3 +251,175 @@ def test_the_hindi_home_page_heads_the_featured_initiatives_sections_in_hindi(co
     for section in shown:
         heading = re.search(rf'<h2 id="home-{section.slug}">([^<]*)</h2>', hindi).group(1)
         assert escape(section.heading_hi) in heading, heading
+
+
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+def feed_entries(path):
+    """{link: (title, summary)} of an Atom feed's entries."""
+    response = Client().get(path)
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)
+    return {
+        entry.find("atom:link", ATOM).get("href"): (
+            entry.find("atom:title", ATOM).text,
+            entry.find("atom:summary", ATOM).text,
+        )
+        for entry in root.findall("atom:entry", ATOM)
+    }
+
+
+def test_the_hindi_feed_names_and_describes_items_in_hindi(content):
+    sector = Sector.objects.get(slug="semiconductors")
+    mineral = Mineral.objects.get(slug="neodymium")
+
+    hindi = feed_entries("/hi/feed/")
+    english = feed_entries("/feed/")
+
+    title, summary = hindi[f"http://testserver/hi/sectors/{sector.slug}/"]
+    assert title == f"क्षेत्र: {sector.name_hi}"
+    assert summary == escape(sector.summary_hi)
+    assert english[f"http://testserver/sectors/{sector.slug}/"] == (
+        f"Sector: {sector.name}",
+        escape(sector.summary),
+    )
+    title, summary = hindi[f"http://testserver/hi/minerals/{mineral.slug}/"]
+    assert title == f"खनिज: {mineral.name_hi} (Nd)"
+    assert summary == escape(mineral.summary_hi)
+
+
+def test_the_hindi_change_feed_names_the_changed_item_in_hindi(content, publisher_client):
+    sector = Sector.objects.get(slug="semiconductors")
+    data = open_change_form(publisher_client, sector)
+    data["body"] = data["body"] + "\n\nOne more sentence."
+    data["_publish"] = "Publish"
+    assert publisher_client.post(admin_url(sector, "change"), data).status_code == 302
+
+    (title, summary), *_ = feed_entries("/hi/changes/feed/").values()
+    (english_title, _summary), *_ = feed_entries("/changes/feed/").values()
+
+    assert title.endswith(f": {sector.name_hi}") and english_title.endswith(f": {sector.name}")
+    assert summary.startswith("बदला गया: ") and '<span lang="en">' in summary
+
+
+def test_the_hindi_figures_csv_has_hindi_columns_and_text_with_the_same_values(content):
+    def rows(path):
+        response = Client().get(path)
+        assert response.status_code == 200
+        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    english, hindi = rows("/figures/figures.csv"), rows("/hi/figures/figures.csv")
+
+    assert english[0][:4] == ["slug", "label", "value", "unit"]
+    assert hindi[0][:4] == ["स्लग", "आँकड़ा", "मान", "इकाई"]
+    assert len(hindi) == len(english) == 1 + Figure.objects.count()
+    china = Figure.objects.get(slug="china-share-of-ree-production")
+    row = next(row for row in hindi if row[0] == china.slug)
+    assert row[1:7] == [china.label_hi, "70", "percent", china.qualifier_hi, "लगभग 70%", ""]
+
+
+def test_a_source_shows_its_own_hindi_title_on_hindi_pages_and_english_ones_marked(content):
+    sector = Sector.objects.get(slug="semiconductors")
+    english_only = sector.sources.get()
+    with arranged():
+        hindi_source = SourceFactory(
+            title="Critical Minerals: A Report", title_hi="महत्वपूर्ण खनिज: एक रिपोर्ट"
+        )
+        sector.sources.add(hindi_source)
+
+    hindi, english = page("/hi/sectors/semiconductors/"), page("/sectors/semiconductors/")
+
+    assert ">महत्वपूर्ण खनिज: एक रिपोर्ट</a>" in hindi
+    assert f'<span lang="en">{escape(english_only.title)}</span>' in hindi
+    assert ">Critical Minerals: A Report</a>" in english and "महत्वपूर्ण खनिज: एक" not in english
+    assert hindi_source.hindi_statuses() == {"title": "current"}
+    assert english_only.hindi_statuses() == {"description": "current"}
+
+
+def publish_with(client, item, **values):
+    data = open_change_form(client, item)
+    data.update(values, _publish="Publish")
+    response = client.post(admin_url(item, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def hindi_dated(path):
+    """The date the Hindi page says its Hindi was last brought up to date."""
+    html = page(path)
+    match = re.search(r'class="hindi-freshness">[^<]*<time datetime="(\d{4}-\d\d-\d\d)', html)
+    assert match, "no date of the Hindi on the page"
+    return datetime.date.fromisoformat(match[1])
+
+
+def test_a_page_dates_its_hindi_when_the_hindi_was_brought_up_to_date_not_when_the_item_was(
+    content, publisher_client
+):
+    sector = Sector.objects.get(slug="semiconductors")
+    path = f"/hi/sectors/{sector.slug}/"
+    assert hindi_dated(path) == timezone.localtime(sector.created).date()
+    now = timezone.now()
+    hindi_day, english_day = now + datetime.timedelta(days=2), now + datetime.timedelta(days=5)
+
+    with time_machine.travel(hindi_day, tick=False):
+        publish_with(publisher_client, sector, summary_hi=sector.summary_hi + " पैकेजिंग भी।")
+    with time_machine.travel(english_day, tick=False):
+        publish_with(publisher_client, sector, position=sector.position + 1)
+        sector.refresh_from_db()
+        assert sector.updated == english_day
+
+        assert hindi_dated(path) == timezone.localtime(hindi_day).date()
+
+
+def hindi_column(client, model):
+    """{name in the row: the row's Hindi column} of ``model``'s admin list."""
+    response = client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    return {
+        name: status
+        for name, status in re.findall(
+            r'<th class="field-\w+"><a href="[^"]*">([^<]*)</a></th>.*?'
+            r'<td class="field-hindi_state"><span class="hindi-\w+">(\w+)</span></td>',
+            response.content.decode(),
+        )
+    }
+
+
+def test_the_admin_lists_show_each_items_hindi_state_without_a_query_per_row(
+    content, publisher_client
+):
+    sector = Sector.objects.get(slug="semiconductors")
+    change_english_summary(publisher_client, sector, sector.summary + " Also packaging.")
+
+    sectors = hindi_column(publisher_client, Sector)
+    assert sectors[sector.name] == "outdated" and sectors["Space"] == "current"
+    with arranged():
+        new = InitiativeFactory(name="A new initiative")
+    assert hindi_column(publisher_client, Initiative)["A new initiative"] == "missing"
+
+    with CaptureQueriesContext(connection) as before:
+        hindi_column(publisher_client, Initiative)
+    with arranged():
+        for _ in range(3):
+            PointFactory(section=SectionFactory(initiative=InitiativeFactory()))
+        PointFactory(section=SectionFactory(initiative=new))
+    with CaptureQueriesContext(connection) as after:
+        hindi_column(publisher_client, Initiative)
+    assert len(after) == len(before)
+
+
+def test_an_editor_who_chose_hindi_gets_the_inbox_and_profile_and_hindi_column_in_hindi(
+    editor, editor_client
+):
+    from publishing.models import EditorProfile
+
+    profile = EditorProfile.of(editor)
+    profile.language = "hi"
+    profile.save()
+
+    inbox = editor_client.get(reverse("admin:index")).content.decode()
+    own = editor_client.get(reverse("editor-profile")).content.decode()
+
+    assert "समीक्षा के लिए जमा" in inbox and "Submitted for review" not in inbox
+    assert "आपकी सेटिंग्स" in own and "Your settings" not in own
+    assert "टोकन बनाएँ" in own and "Make token" not in own

@@ -17,6 +17,7 @@ from publishing.translation import (
     field_statuses,
     for_reader,
     last_brought_up_to_date,
+    reading,
 )
 from trustsite.markdown import render_markdown
 
@@ -31,21 +32,6 @@ NOTES = {
 
 def in_hindi():
     return translation.get_language() == LANGUAGE
-
-
-def reading(item, name):
-    """``(text, status)``: the text a reader of the active language gets, and, when that
-    is the English on the Hindi site, why (MISSING or OUTDATED); else None."""
-    english = getattr(item, name, "") or ""
-    if not in_hindi() or not isinstance(item, Translated):
-        return english, None
-    status = item.hindi_status(name)
-    if status is None:
-        return english, None
-    hindi = item.hindi_in_use(name)
-    if hindi is not None:
-        return hindi, None
-    return english, status
 
 
 @register.filter
@@ -69,6 +55,11 @@ def translated(item, name, markdown=False):
             NOTES[status],
             body,
         )
+    return marked(text, status)
+
+
+def marked(text, status):
+    """``text`` as it is when ``status`` is None, else marked as English with the note."""
     if status is None:
         return text
     return format_html(
@@ -77,6 +68,25 @@ def translated(item, name, markdown=False):
         text,
         NOTES[status],
     )
+
+
+@register.simple_tag
+def source_title(source):
+    """A source's title as it is cited: on the Hindi site its own Hindi title when it has
+    one, else the title the document gives, marked English."""
+    text, status = reading(source, "title")
+    if in_hindi() and status is None and not source.title_hi:
+        return format_html('<span lang="en">{}</span>', text)
+    return marked(text, status)
+
+
+@register.simple_tag
+def phrase(item, name):
+    """A phrase made around a translated field, such as a figure's ``display_value`` or
+    a milestone's ``display_date``, in the reader's language; in English, marked like
+    {% translated %}, when its Hindi part is missing or outdated (the model's
+    ``<name>_reading()`` says which)."""
+    return marked(*getattr(item, f"{name}_reading")())
 
 
 @register.inclusion_tag("includes/hindi_freshness.html")
