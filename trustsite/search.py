@@ -7,7 +7,9 @@ Either way a result is only ever a published item, and a snippet is escaped
 before the only markup it may carry, ``<mark>``, is added.
 
 On the Hindi site the Hindi twins of the fields are searched too (beside the
-English, so an English name still finds its item). PostgreSQL has no Hindi
+English, so an English name still finds its item), but only where the Hindi is
+current: an outdated or missing Hindi is shown in English on the page, so that
+English is what matches, never the outdated Hindi nobody sees. PostgreSQL has no Hindi
 stemmer, so the Hindi is searched with the ``simple`` configuration (words as
 written, lower-cased), which splits Devanagari into words correctly.
 """
@@ -18,8 +20,10 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, TextField, Value
+from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Concat
+from django.db.models.lookups import Exact
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -28,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models import Figure, Initiative, Milestone, Point, Sector, Source
 from minerals.models import Application, Mineral
 from publishing.filters import SEARCH_MAX_LENGTH
-from publishing.translation import LANGUAGE, Translated, hindi_name
+from publishing.translation import LANGUAGE, SUFFIX, Translated, hindi_name
 
 RESULTS_PER_KIND = 20
 SNIPPET_CHARS = 220
@@ -72,6 +76,31 @@ class ModelTarget(Target):
             if issubclass(model, Translated) and name in model.translated_fields:
                 twins.append(hindi_name(path))
         return tuple(twins)
+
+    def hindi_in_use(self):
+        """``{alias: expression}``: each Hindi twin where it is current, else empty (the
+        SQL form of ``Translated.hindi_in_use``: the Hindi was made from the English
+        the field has now)."""
+        expressions = {}
+        for twin in self.hindi_fields:
+            path = twin.removesuffix(SUFFIX)
+            *links, name = path.split("__")
+            recorded = KeyTextTransform(name, "__".join([*links, "translated_from"]))
+            expressions[hindi_alias(twin)] = Case(
+                When(Exact(recorded, F(path)), then=F(twin)),
+                default=Value(""),
+                output_field=TextField(),
+            )
+        return expressions
+
+    def hindi_text(self, item):
+        """The searched Hindi of ``item`` that readers see: its current twins."""
+        texts = []
+        for twin in self.hindi_fields:
+            *links, name = twin.removesuffix(SUFFIX).split("__")
+            owner = value_of(item, "__".join(links)) if links else item
+            texts.append(owner.hindi_in_use(name) or "")
+        return texts
 
     def title_in_hindi(self, item):
         """The result's title on the Hindi site: the Hindi of its first field when current."""
@@ -165,13 +194,15 @@ def search_postgres(target, query, hindi=False):
     search_query = SearchQuery(query, search_type="websearch", config="english")
     vector = SearchVector(*target.fields, config="english")
     shown = target.fields
+    items = target.queryset()
     if hindi:
+        current = target.hindi_in_use()
+        items = items.alias(**current)
         search_query |= SearchQuery(query, search_type="websearch", config="simple")
-        vector += SearchVector(*target.hindi_fields, config="simple")
-        shown = (*target.hindi_fields, *target.fields)
+        vector += SearchVector(*current, config="simple")
+        shown = (*current, *target.fields)
     items = (
-        target.queryset()
-        .annotate(
+        items.annotate(
             search=vector,
             rank=SearchRank(vector, search_query),
             headline=SearchHeadline(
@@ -203,19 +234,31 @@ def singular(word):
 
 def search_substring(target, query, hindi=False):
     words = [singular(word) for word in query.split()]
-    fields = (*target.hindi_fields, *target.fields) if hindi else target.fields
+    items = target.queryset()
+    fields = target.fields
+    if hindi:
+        current = target.hindi_in_use()
+        items = items.alias(**current)
+        fields = (*current, *target.fields)
     condition = Q()
     for word in words:
         condition &= any_field_contains(fields, word)
-    items = target.queryset().filter(condition)[:RESULTS_PER_KIND]
+    items = items.filter(condition)[:RESULTS_PER_KIND]
     title = target.title_in_hindi if hindi else target.title
     results = []
     for item in items:
-        text = " ".join(str(value_of(item, field)) for field in fields)
+        texts = [str(value_of(item, field)) for field in target.fields]
+        if hindi:
+            texts = [*target.hindi_text(item), *texts]
+        text = " ".join(texts)
         rank = sum(text.lower().count(word.lower()) for word in words)
         snippet = marked(highlight(excerpt(text, words), words))
         results.append(Result(str(target.kind), title(item), target.url(item), snippet, rank))
     return results
+
+
+def hindi_alias(twin):
+    return f"current_{twin}"
 
 
 def any_field_contains(fields, word):
