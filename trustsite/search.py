@@ -354,6 +354,8 @@ INDEXED = set()
 def indexed():
     """Whether this SQLite database has its search indexes (one made before they existed
     has them from its next ``migrate``; until then search scans, as it did)."""
+    if connection.vendor != "sqlite":
+        return False
     name = connection.settings_dict["NAME"]
     if name not in INDEXED:
         with connection.cursor() as cursor:
