@@ -307,13 +307,23 @@ def index_name(model):
     return f"{model._meta.db_table}_search"
 
 
+def dropping_statements(model):
+    index = index_name(model)
+    return [
+        *(f"DROP TRIGGER IF EXISTS {index}_{event}" for event in ("insert", "update", "delete")),
+        f"DROP TABLE IF EXISTS {index}",
+    ]
+
+
 def index_statements(model, columns):
     """SQL that (re)makes ``model``'s search index: an FTS5 table over the columns of its
     own table (external content: the text is not stored twice), kept in step by triggers
     on every insert, update and delete, whichever way it is made (a save, a queryset's
     ``update()``, ``bulk_create``, a fixture, a revert), then filled from the table.
-    It is remade after every ``migrate`` (see ``trustsite.apps``): a migration that
-    rebuilds a table on SQLite drops its triggers with it."""
+
+    The indexes are dropped before ``migrate`` and remade after it (see
+    ``trustsite.apps``): SQLite refuses to drop a column a trigger names, and a migration
+    that remakes a table drops its triggers with it."""
     table, index = model._meta.db_table, index_name(model)
     key = model._meta.pk.column
     names = ", ".join(columns)
@@ -322,8 +332,7 @@ def index_statements(model, columns):
     forget = f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.{key}, {old});"
     learn = f"INSERT INTO {index}(rowid, {names}) VALUES (new.{key}, {new});"
     return [
-        *(f"DROP TRIGGER IF EXISTS {index}_{event}" for event in ("insert", "update", "delete")),
-        f"DROP TABLE IF EXISTS {index}",
+        *dropping_statements(model),
         f"CREATE VIRTUAL TABLE {index} USING fts5({names}, content='{table}', "
         f"content_rowid='{key}', tokenize='trigram')",
         f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {learn} END",
@@ -333,15 +342,38 @@ def index_statements(model, columns):
     ]
 
 
-def build_index(using="default", **kwargs):
-    """Make the search indexes of an SQLite database (a ``post_migrate`` receiver)."""
+def drop_index(using="default", **kwargs):
+    """Drop the search indexes of an SQLite database (a ``pre_migrate`` receiver)."""
     from django.db import connections
 
     database = connections[using]
     if database.vendor != "sqlite":
         return
     with database.cursor() as cursor:
+        for model in indexed_columns():
+            for statement in dropping_statements(model):
+                cursor.execute(statement)
+    INDEXED.discard(database.settings_dict["NAME"])
+
+
+def build_index(using="default", **kwargs):
+    """Make the search indexes of an SQLite database (a ``post_migrate`` receiver), for
+    the tables that have their columns (after ``migrate minerals zero`` some do not)."""
+    from django.db import connections
+
+    database = connections[using]
+    if database.vendor != "sqlite":
+        return
+    with database.cursor() as cursor:
+        introspection = database.introspection
+        tables = set(introspection.table_names(cursor))
         for model, columns in indexed_columns().items():
+            table = model._meta.db_table
+            if table not in tables:
+                continue
+            present = {column.name for column in introspection.get_table_description(cursor, table)}
+            if not set(columns) <= present:
+                continue
             for statement in index_statements(model, columns):
                 cursor.execute(statement)
     INDEXED.discard(database.settings_dict["NAME"])
