@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench lighthouse backup restore clean messages compilemessages
+.PHONY: run serve test lint format bench snapshot lighthouse backup restore clean messages compilemessages
 
 # `make serve`: the production settings on this machine, over plain HTTP on loopback.
 # A real deployment sets SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL, REDIS_URL
@@ -80,6 +80,13 @@ lint: $(VENV)/.installed-test
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-run $(CATALOGS)
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+# `make snapshot SNAPSHOT=dir`: every public page's bytes, to `diff -r` before and after a
+# change meant to change none (tests/pages_snapshot.py; SNAPSHOT_ARGS="--factor 100").
+SNAPSHOT ?= bench-results/snapshot
+SNAPSHOT_ARGS ?=
+snapshot: $(VENV)/.installed-run $(CATALOGS)
+	$(BIN)/python -m tests.pages_snapshot $(SNAPSHOT) $(SNAPSHOT_ARGS)
 
 lighthouse: $(VENV)/.installed-test node_modules/.installed $(CATALOGS)
 	$(BIN)/python -m tests.lighthouse

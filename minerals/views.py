@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from initiatives.models import Figure, Initiative, Sector, Source
+from publishing.filters import ReaderFormRenderer
 from publishing.sheets import SheetView
 from publishing.views import PublicItemMixin
 
@@ -69,6 +70,8 @@ class MineralListView(ListView):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = for_readers(self.filterset.form)
         context["ordering_form"] = self.ordering_form
+        for form in (context["filter_form"], self.ordering_form):
+            form.renderer = FILTER_FORM_RENDERER
         context["is_filtered"] = any(
             self.request.GET.get(name) for name in self.filterset.form.fields
         )
@@ -79,6 +82,8 @@ class MineralListView(ListView):
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
 
+
+FILTER_FORM_RENDERER = ReaderFormRenderer()
 
 #: The sectors the minerals index offers to filter by (every sector page lists its
 #: minerals too): a drop-down of a thousand sectors helps no one and weighs the page.

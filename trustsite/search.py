@@ -3,11 +3,18 @@
 On PostgreSQL it is full-text search (stemmed, ranked, with ``ts_headline``
 snippets). On SQLite, the newcomer's database, it falls back to matching every
 word of the query as a substring, which finds the same items for single words.
+A substring condition reads every row of every kind, so on SQLite an FTS5 index with
+the trigram tokenizer (which answers substrings of three characters or more) first
+names the rows that can match, and the same substring condition then decides among
+those only: the results are the scan's own, at a fraction of its cost (see
+:func:`index_statements` for how the index stays in step with the content).
 Either way a result is only ever a published item, and a snippet is escaped
 before the only markup it may carry, ``<mark>``, is added.
 
 On the Hindi site the Hindi twins of the fields are searched too (beside the
-English, so an English name still finds its item). PostgreSQL has no Hindi
+English, so an English name still finds its item), but only where the Hindi is
+current: an outdated or missing Hindi is shown in English on the page, so that
+English is what matches, never the outdated Hindi nobody sees. PostgreSQL has no Hindi
 stemmer, so the Hindi is searched with the ``simple`` configuration (words as
 written, lower-cased), which splits Devanagari into words correctly.
 """
@@ -18,8 +25,11 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, TextField, Value
+from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Concat
+from django.db.models.lookups import Exact
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -28,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models import Figure, Initiative, Milestone, Point, Sector, Source
 from minerals.models import Application, Mineral
 from publishing.filters import SEARCH_MAX_LENGTH
-from publishing.translation import LANGUAGE, Translated, hindi_name
+from publishing.translation import LANGUAGE, SUFFIX, Translated, hindi_name
 
 RESULTS_PER_KIND = 20
 SNIPPET_CHARS = 220
@@ -47,9 +57,11 @@ class Target:
 
 
 class ModelTarget(Target):
-    def __init__(self, kind, model, fields, related=()):
+    def __init__(self, kind, model, fields, related=(), narrowed=True):
         super().__init__(kind, fields, related)
         self.model = model
+        #: Whether SQLite's search indexes narrow the rows first (see :func:`may_contain`).
+        self.narrowed = narrowed
 
     def queryset(self):
         return self.model.objects.published().select_related(*self.related)
@@ -72,6 +84,40 @@ class ModelTarget(Target):
             if issubclass(model, Translated) and name in model.translated_fields:
                 twins.append(hindi_name(path))
         return tuple(twins)
+
+    def hindi_in_use(self):
+        """``{alias: expression}``: each Hindi twin where it is current, else empty (the
+        SQL form of ``Translated.hindi_in_use``: the Hindi was made from the English
+        the field has now)."""
+        expressions = {}
+        for twin in self.hindi_fields:
+            path = twin.removesuffix(SUFFIX)
+            *links, name = path.split("__")
+            recorded = KeyTextTransform(name, "__".join([*links, "translated_from"]))
+            expressions[hindi_alias(twin)] = Case(
+                When(Exact(recorded, F(path)), then=F(twin)),
+                default=Value(""),
+                output_field=TextField(),
+            )
+        return expressions
+
+    def hindi_text(self, item):
+        """The searched Hindi of ``item`` that readers see: its current twins."""
+        texts = []
+        for twin in self.hindi_fields:
+            *links, name = twin.removesuffix(SUFFIX).split("__")
+            owner = value_of(item, "__".join(links)) if links else item
+            texts.append(owner.hindi_in_use(name) or "")
+        return texts
+
+    def column_of(self, path):
+        """``(relation, model, column)`` of a searched field: ``mineral__name`` is the
+        ``name`` of the ``Mineral`` reached by ``mineral``."""
+        *links, name = path.split("__")
+        model = self.model
+        for link in links:
+            model = model._meta.get_field(link).related_model
+        return "__".join(links), model, model._meta.get_field(name).column
 
     def title_in_hindi(self, item):
         """The result's title on the Hindi site: the Hindi of its first field when current."""
@@ -112,6 +158,10 @@ TARGETS = [
         Application,
         ("mineral__name", "sector__name", "use"),
         related=("mineral", "sector"),
+        # Short texts, read in the order of their minerals' names: the scan finds its
+        # first twenty quickly, where the indexes would first gather every match (measured
+        # at 100x content: 4 ms against 32 for "lithium").
+        narrowed=False,
     ),
     ModelTarget(_("Milestone"), Milestone, ("title", "description", "date_qualifier")),
     ModelTarget(_("Key figure"), Figure, ("label", "qualifier", "period", "notes")),
@@ -165,13 +215,15 @@ def search_postgres(target, query, hindi=False):
     search_query = SearchQuery(query, search_type="websearch", config="english")
     vector = SearchVector(*target.fields, config="english")
     shown = target.fields
+    items = target.queryset()
     if hindi:
+        current = target.hindi_in_use()
+        items = items.alias(**current)
         search_query |= SearchQuery(query, search_type="websearch", config="simple")
-        vector += SearchVector(*target.hindi_fields, config="simple")
-        shown = (*target.hindi_fields, *target.fields)
+        vector += SearchVector(*current, config="simple")
+        shown = (*current, *target.fields)
     items = (
-        target.queryset()
-        .annotate(
+        items.annotate(
             search=vector,
             rank=SearchRank(vector, search_query),
             headline=SearchHeadline(
@@ -203,25 +255,168 @@ def singular(word):
 
 def search_substring(target, query, hindi=False):
     words = [singular(word) for word in query.split()]
-    fields = (*target.hindi_fields, *target.fields) if hindi else target.fields
+    items = target.queryset()
+    fields = target.fields
+    if hindi:
+        current = target.hindi_in_use()
+        items = items.alias(**current)
+        fields = (*current, *target.fields)
     condition = Q()
     for word in words:
         condition &= any_field_contains(fields, word)
-    items = target.queryset().filter(condition)[:RESULTS_PER_KIND]
+        if target.narrowed and indexed():
+            condition &= may_contain(target, word)
+    items = items.filter(condition)[:RESULTS_PER_KIND]
     title = target.title_in_hindi if hindi else target.title
     results = []
     for item in items:
-        text = " ".join(str(value_of(item, field)) for field in fields)
+        texts = [str(value_of(item, field)) for field in target.fields]
+        if hindi:
+            texts = [*target.hindi_text(item), *texts]
+        text = " ".join(texts)
         rank = sum(text.lower().count(word.lower()) for word in words)
         snippet = marked(highlight(excerpt(text, words), words))
         results.append(Result(str(target.kind), title(item), target.url(item), snippet, rank))
     return results
 
 
+def hindi_alias(twin):
+    return f"current_{twin}"
+
+
 def any_field_contains(fields, word):
     condition = Q()
     for field in fields:
         condition |= Q(**{f"{field}__icontains": word})
+    return condition
+
+
+def indexed_columns():
+    """``{model: [column…]}``: every column some target searches (Hindi twins too), by the
+    model whose table holds it."""
+    columns = {}
+    for target in TARGETS:
+        for path in (*target.fields, *target.hindi_fields):
+            _relation, model, column = target.column_of(path)
+            if column not in columns.setdefault(model, []):
+                columns[model].append(column)
+    return columns
+
+
+def index_name(model):
+    return f"{model._meta.db_table}_search"
+
+
+def dropping_statements(model):
+    index = index_name(model)
+    return [
+        *(f"DROP TRIGGER IF EXISTS {index}_{event}" for event in ("insert", "update", "delete")),
+        f"DROP TABLE IF EXISTS {index}",
+    ]
+
+
+def index_statements(model, columns):
+    """SQL that (re)makes ``model``'s search index: an FTS5 table over the columns of its
+    own table (external content: the text is not stored twice), kept in step by triggers
+    on every insert, update and delete, whichever way it is made (a save, a queryset's
+    ``update()``, ``bulk_create``, a fixture, a revert), then filled from the table.
+
+    The indexes are dropped before ``migrate`` and remade after it (see
+    ``trustsite.apps``): SQLite refuses to drop a column a trigger names, and a migration
+    that remakes a table drops its triggers with it."""
+    table, index = model._meta.db_table, index_name(model)
+    key = model._meta.pk.column
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{column}" for column in columns)
+    old = ", ".join(f"old.{column}" for column in columns)
+    forget = f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.{key}, {old});"
+    learn = f"INSERT INTO {index}(rowid, {names}) VALUES (new.{key}, {new});"
+    return [
+        *dropping_statements(model),
+        f"CREATE VIRTUAL TABLE {index} USING fts5({names}, content='{table}', "
+        f"content_rowid='{key}', tokenize='trigram')",
+        f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {learn} END",
+        f"CREATE TRIGGER {index}_update AFTER UPDATE ON {table} BEGIN {forget} {learn} END",
+        f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {forget} END",
+        f"INSERT INTO {index}({index}) VALUES ('rebuild')",
+    ]
+
+
+def drop_index(using="default", **kwargs):
+    """Drop the search indexes of an SQLite database (a ``pre_migrate`` receiver)."""
+    from django.db import connections
+
+    database = connections[using]
+    if database.vendor != "sqlite":
+        return
+    with database.cursor() as cursor:
+        for model in indexed_columns():
+            for statement in dropping_statements(model):
+                cursor.execute(statement)
+    INDEXED.discard(database.settings_dict["NAME"])
+
+
+def build_index(using="default", **kwargs):
+    """Make the search indexes of an SQLite database (a ``post_migrate`` receiver), for
+    the tables that have their columns (after ``migrate minerals zero`` some do not)."""
+    from django.db import connections
+
+    database = connections[using]
+    if database.vendor != "sqlite":
+        return
+    with database.cursor() as cursor:
+        introspection = database.introspection
+        tables = set(introspection.table_names(cursor))
+        for model, columns in indexed_columns().items():
+            table = model._meta.db_table
+            if table not in tables:
+                continue
+            present = {column.name for column in introspection.get_table_description(cursor, table)}
+            if not set(columns) <= present:
+                continue
+            for statement in index_statements(model, columns):
+                cursor.execute(statement)
+    INDEXED.discard(database.settings_dict["NAME"])
+
+
+#: The SQLite databases known to have their search indexes (checked once per process).
+INDEXED = set()
+
+
+def indexed():
+    """Whether this SQLite database has its search indexes (one made before they existed
+    has them from its next ``migrate``; until then search scans, as it did)."""
+    if connection.vendor != "sqlite":
+        return False
+    name = connection.settings_dict["NAME"]
+    if name not in INDEXED:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            tables = {row[0] for row in cursor.fetchall()}
+        if {index_name(model) for model in indexed_columns()} <= tables:
+            INDEXED.add(name)
+    return name in INDEXED
+
+
+#: The trigram tokenizer answers substrings of three characters and more.
+SHORTEST_INDEXED = 3
+
+
+def may_contain(target, word):
+    """The rows of ``target`` whose searched fields may contain ``word``, from the indexes:
+    every row that does, and maybe a few more (the index folds case beyond ASCII)."""
+    if len(word) < SHORTEST_INDEXED:
+        return Q()
+    phrase = '"' + word.replace('"', '""') + '"'
+    condition = Q()
+    relations = {}
+    for path in (*target.fields, *target.hindi_fields):
+        relation, model, _column = target.column_of(path)
+        relations.setdefault(relation, model)
+    for relation, model in relations.items():
+        index = index_name(model)
+        rows = RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", [phrase])
+        condition |= Q(**{f"{relation or 'pk'}__in": rows})
     return condition
 
 

@@ -43,3 +43,25 @@ def test_the_english_site_does_not_search_the_hindi(client, content):
     _, links = results(client, "/search/?q=नियोडिमियम")
 
     assert links == []
+
+
+def test_an_outdated_hindi_is_not_searched_but_the_english_shown_in_its_place_is(client, content):
+    from initiatives.models import Sector
+    from tests.factories import arranged
+
+    with arranged():
+        sector = Sector.objects.get(slug="semiconductors")
+        sector.summary_hi = "चिप बनाने का नया कारख़ाना ज़ोरदारपरीक्षण।"
+        sector.save()
+    _, links_while_current = results(client, "/hi/search/?q=ज़ोरदारपरीक्षण")
+    with arranged():
+        sector.summary = "Chips, and the wafers they are cut from."
+        sector.save()
+
+    _, links_to_outdated = results(client, "/hi/search/?q=ज़ोरदारपरीक्षण")
+    listing, links_to_english = results(client, "/hi/search/?q=wafers")
+
+    assert "/hi/sectors/semiconductors/" in links_while_current
+    assert links_to_outdated == []
+    assert "/hi/sectors/semiconductors/" in links_to_english
+    assert "ज़ोरदारपरीक्षण" not in listing

@@ -113,3 +113,27 @@ def test_sqlite_fallback_finds_the_same_items_as_full_text_search_for_single_wor
     fallback = {r.url for target in TARGETS for r in search_substring(target, word)}
     assert full_text
     assert fallback == full_text
+
+
+def test_search_follows_every_change_to_the_text_however_it_is_written(client, content):
+    """SQLite's search indexes follow the tables by triggers: a save, a queryset's
+    update() and a delete all show on the next search (PostgreSQL searches the rows)."""
+    from minerals.models import Mineral
+    from tests.factories import arranged
+
+    def found(word):
+        return "/minerals/gallium/" in result_links(client.get(f"/search/?q={word}"))
+
+    with arranged():
+        gallium = Mineral.objects.get(slug="gallium")
+        gallium.summary += " Zanzibarite."
+        gallium.save()
+    saved = found("zanzibarite")
+    with arranged():
+        Mineral.objects.filter(slug="gallium").update(summary="Quixotical gallium.")
+    updated, old_word = found("quixotical"), found("zanzibarite")
+    with arranged():
+        Mineral.objects.filter(slug="gallium").delete()
+
+    assert saved and updated and not old_word
+    assert not found("quixotical")
