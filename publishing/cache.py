@@ -118,11 +118,13 @@ def recent_moments(now):
                 for when in (values["go_live_at"], values["expire_at"])
                 if when is not None and since < when <= now
             )
-            keys = dependencies.change_keys(model, values, values, membership=True)
-            # The public change log shows an entry from its date (the go-live).
-            keys |= dependencies.kind_keys(PublicChange)
-            for key in keys:
+            for key in dependencies.change_keys(model, values, values, membership=True):
                 moments[key] = max(moments.get(key, moment), moment)
+    # The public change log shows an entry from its date (a scheduled item's go-live).
+    fields = dependencies.tracked_fields(PublicChange)
+    for values in PublicChange.objects.filter(date__gt=since, date__lte=now).values(*fields):
+        for key in dependencies.change_keys(PublicChange, values, values, membership=True):
+            moments[key] = max(moments.get(key, values["date"]), values["date"])
     return moments
 
 

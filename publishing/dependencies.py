@@ -10,11 +10,18 @@ While an answer is built (:func:`collecting`), every content row loaded is noted
   joined to reach others);
 * ``<model>:list``: rows chosen or ordered by what they hold (a search, a filter).
 
-A change to a row (:func:`change_keys`) touches its own key and its kind's ``list``
-always; ``links`` and the keys of its links only when the rows such lists hold may
-change: the row added or removed, published, unpublished or rescheduled, its ordering
-fields or its links changed. So every page and list that shows a changed item is
-stale, and the pages of its neighbours are not.
+Of a loaded row, the fields that only say something (a summary, a body, a figure's
+value) are noted as they are read, ``<model>:<pk>.<field>``: a page that shows only a
+mineral's name and address does not go stale when its summary changes.
+
+A change to a row (:func:`change_keys`) touches the keys of the fields it changed and
+its kind's ``list`` always. Its own key, its kind's ``links`` and the keys of its
+links only when lists may hold other rows or hold them in another order: the row
+added or removed, published, unpublished or rescheduled, its ordering fields (a
+mineral's name), its links or unique values changed. Rows of a generic link (the
+change log's) are also keyed by the one item they refer to
+(``publishing.publicchange:item=<type>.<id>``). So every page and list that shows a
+changed item is stale, and the pages of its neighbours are not.
 
 Django has no signal for a query, so the read compiler is wrapped once at start-up
 (:func:`connect`); it costs one context-variable look-up per query when no answer is
@@ -34,6 +41,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.db.models import Exists, Lookup, Q, Subquery
 from django.db.models.expressions import Col
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.db.models.sql.compiler import (
     SQLCompiler,
@@ -52,6 +60,8 @@ from .models import Change, ContentVersion, PublicChange, Publishable, Status
 EVERYTHING = "all"
 #: Fields of the public rule: lists filtered by them are a kind's ``links``.
 STATE_FIELDS = ("status", "go_live_at", "expire_at")
+#: What Django names the link column it selects to prefetch a many-to-many relation.
+PREFETCH_VALUE = "_prefetch_related_val_"
 #: More values than this in one ``IN`` and the list is the kind's ``links``.
 MOST_VALUES = 100
 
@@ -123,6 +133,25 @@ def kind_keys(model):
 
 
 @functools.cache
+def generic_links(model):
+    """Each generic link of ``model`` as (its type's column, its id's column)."""
+    return tuple(
+        (
+            model._meta.get_field(field.ct_field).attname,
+            model._meta.get_field(field.fk_field).attname,
+        )
+        for field in model._meta.private_fields
+        if hasattr(field, "fk_field")
+    )
+
+
+def generic_key(model, content_type, object_id):
+    """The rows of ``model`` that refer to one item: narrower than those that refer to an
+    item of one kind, or to an item with one id of any kind."""
+    return f"{label(model)}:item={content_type}.{object_id}"
+
+
+@functools.cache
 def anchor_fields(model):
     """The fields whose value alone picks the rows of a list: the key, unique values,
     links to other rows (foreign keys, and a generic link's type and id)."""
@@ -162,6 +191,21 @@ def ordering_fields(model):
 
 
 @functools.cache
+def shown_fields(model):
+    """The fields that only say something: neither its key, links, unique values,
+    ordering nor public state (a change to one of those moves the row in lists)."""
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if not structural(field) and not model._meta.auto_created
+    )
+
+
+def field_key(model, pk, name):
+    return f"{instance_key(model, pk)}.{name}"
+
+
+@functools.cache
 def tracked_fields(model):
     return tuple(field.attname for field in model._meta.concrete_fields)
 
@@ -171,9 +215,14 @@ def values_of(instance):
 
 
 def structural(field):
-    """Whether a list filtered by ``field`` changes only as rows come and go (its public
-    state, its key, its links), not as what they hold changes."""
-    return field.attname in STATE_FIELDS or field in anchor_fields(field.model)
+    """Whether a list filtered by ``field`` changes only as rows come, go or move (its
+    public state, its key, its links, what it is ordered by: a change to any of them
+    stamps the kind's ``links``), not as what else they hold changes."""
+    return (
+        field.attname in STATE_FIELDS
+        or field in anchor_fields(field.model)
+        or field.attname in ordering_fields(field.model)
+    )
 
 
 def public_kind(model):
@@ -189,7 +238,8 @@ def change_keys(model, old, new, membership=False):
     ):
         return set()  # never public before or after: no answer showed it or will
     row = new if new is not None else old
-    keys = {instance_key(model, row[model._meta.pk.attname]), f"{label(model)}:list"}
+    pk = row[model._meta.pk.attname]
+    keys = {f"{label(model)}:list"}
     if old is None or new is None:
         membership = True
     else:
@@ -197,12 +247,22 @@ def change_keys(model, old, new, membership=False):
         membership = membership or any(old[name] != new[name] for name in watched)
     if membership:
         keys.add(f"{label(model)}:links")
+    shown = shown_fields(model)
+    for name in shown:
+        if old is None or new is None or old[name] != new[name]:
+            keys.add(field_key(model, pk, name))
+    if membership or any(old[name] != new[name] for name in old if name not in shown):
+        keys.add(instance_key(model, pk))
     for field in anchor_fields(model):
         for values in (old, new):
             if values is None:
                 continue
             if membership or old is None or new is None or old[field.attname] != new[field.attname]:
                 keys.add(anchor_key(model, field, values[field.attname]))
+    for type_name, id_name in generic_links(model):
+        for values in (old, new):
+            if values is not None:
+                keys.add(generic_key(model, values[type_name], values[id_name]))
     return keys
 
 
@@ -270,10 +330,10 @@ def query_keys(query):
             if not structural(field):
                 use(node.lhs.alias).content = True
             return
-        if field.attname in STATE_FIELDS:
+        if not structural(field):
+            use(node.lhs.alias).content = True
             return
         if field not in anchor_fields(field.model):
-            use(node.lhs.alias).content = True
             return
         values = rhs if node.lookup_name == "in" else [rhs] if node.lookup_name == "exact" else None
         if conjunctive and values is not None and len(values) <= MOST_VALUES:
@@ -282,7 +342,8 @@ def query_keys(query):
     walk(query.where, True)
     for annotation in query.annotations.values():
         expression(annotation)
-    if query.extra or query.extra_tables or query.extra_order_by:
+    prefetching = all(name.startswith(PREFETCH_VALUE) for name in query.extra)
+    if not prefetching or query.extra_tables or query.extra_order_by:
         use(base).content = True
     if query.order_by:
         model = uses.get(base, (query.model,))[0]
@@ -299,8 +360,15 @@ def query_keys(query):
             if field is None or not field.concrete or not structural(field):
                 use(base).content = True
     for model, alias_use in uses.values():
+        single = {
+            field.attname: values[0] for _, field, values in alias_use.anchors if len(values) == 1
+        }
+        generic = [pair for pair in generic_links(model) if set(pair) <= set(single)]
         if alias_use.content:
             keys.add(f"{label(model)}:list")
+        elif generic:
+            type_name, id_name = generic[0]
+            keys.add(generic_key(model, single[type_name], single[id_name]))
         elif alias_use.anchors:
             _rank, field, values = min(alias_use.anchors, key=lambda anchor: anchor[0])
             keys.update(anchor_key(model, field, getattr(value, "pk", value)) for value in values)
@@ -340,10 +408,38 @@ def reads(execute_sql):
     return execute
 
 
+#: Where a row loaded while collecting holds the values of its :func:`shown_fields`
+#: until they are read.
+UNREAD = "_unread_values"
+
+
 def loaded(sender, instance, **kwargs):
+    """A row loaded while an answer is collected: its key, and its shown fields held back
+    so that reading one notes it (see :class:`ReadAttribute`)."""
     collected = _collected.get()
-    if collected is not None and instance.pk is not None:
-        collected.keys.add(instance_key(sender, instance.pk))
+    if collected is None or instance.pk is None:
+        return
+    collected.keys.add(instance_key(sender, instance.pk))
+    values = instance.__dict__
+    unread = {name: values.pop(name) for name in shown_fields(sender) if name in values}
+    if unread:
+        values[UNREAD] = unread
+
+
+class ReadAttribute(DeferredAttribute):
+    """A shown field's value, noted as read (``<model>:<pk>.<field>``) the first time it is
+    read on a row loaded while an answer was collected; Django's deferred field otherwise."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        unread = instance.__dict__.get(UNREAD)
+        name = self.field.attname
+        if unread is None or name not in unread:
+            return super().__get__(instance, cls)
+        value = instance.__dict__[name] = unread.pop(name)
+        record(field_key(type(instance), instance.pk, name))
+        return value
 
 
 # What a change touches ------------------------------------------------------------------
@@ -416,6 +512,8 @@ def connect():
     for model in tracked_models():
         uid = label(model)
         post_init.connect(loaded, sender=model, dispatch_uid=f"deps-init-{uid}")
+        for name in shown_fields(model):
+            setattr(model, name, ReadAttribute(model._meta.get_field(name)))
         if model._meta.auto_created:
             m2m_changed.connect(links_changed, sender=model, dispatch_uid=f"deps-links-{uid}")
             continue
