@@ -102,6 +102,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 
+from tests import bench_varnish
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
 PYTHON = sys.executable
@@ -1301,6 +1303,7 @@ def sections(report, markdown):
             soak_table(result, markdown),
             run_notes(result),
         )
+    yield from bench_varnish.section(report, markdown)
     if report["editors"]:
         result = report["editors"]
         yield (
@@ -1501,6 +1504,7 @@ def parse_args(argv):
         "--soak-connections", type=int, default=64, help="connections in the soak (64)"
     )
     parser.add_argument("--no-soak", action="store_true", help="skip the soak")
+    parser.add_argument("--no-varnish", action="store_true", help="skip Varnish's warm rate")
     editors = parser.add_mutually_exclusive_group()
     editors.add_argument(
         "--editors-only",
@@ -1528,6 +1532,7 @@ def parse_args(argv):
         and not args.editors_only
     ]
     args.editors = not args.no_editors
+    args.varnish = bool(args.runs) and not args.no_varnish
     if not args.runs and not args.editors:
         parser.error("no run left to do")
     return args
@@ -1579,6 +1584,9 @@ def bench(args, folder, database):
                     report["soak"] = soak(run, env, folder, args)
                 else:
                     report["runs"][run.name] = measure_endpoints(run, env, folder, args)
+            if factor == 1 and args.varnish:
+                print("\nVarnish in front of gunicorn, both warm, 1x content", flush=True)
+                report["varnish"] = bench_varnish.measure(env, folder, args)
         if args.editors:
             # A database of its own: the load writes, and starts from the source content.
             print("\nThe editors at work: a fresh database at 1x content...", flush=True)
