@@ -35,11 +35,20 @@ def purge_urls():
 
 
 def after_commit(keys):
-    """Purge ``keys`` once the current transaction commits (at once outside one)."""
+    """Purge ``keys`` once the current transaction commits (at once outside one), with
+    every other key the transaction touches: one batch per transaction."""
     if not purge_urls():
         return
-    keys = sorted(keys)
-    transaction.on_commit(lambda: _purger().send(keys))
+    for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
+        if hasattr(callback, "purge_keys"):
+            callback.purge_keys.update(keys)
+            return
+
+    def send():
+        _purger().send(sorted(send.purge_keys))
+
+    send.purge_keys = set(keys)
+    transaction.on_commit(send)
 
 
 def send_purge(url, keys):
