@@ -64,7 +64,8 @@ def test_a_change_to_one_mineral_leaves_nine_pages_in_ten_cached(content, reader
     share = hits / len(paths)
     print(
         f"\n{hits} of {len(paths)} sitemap pages ({share:.1%}) still cached; "
-        f"{len(showing)} showed the summary"
+        f"{len(showing)} showed the summary; misses: "
+        + ", ".join(path for path, (status, _) in after.items() if status != "hit")
     )
     assert share >= LEAST_STILL_CACHED, [
         path for path, (status, _) in after.items() if status != "hit"
