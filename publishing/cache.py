@@ -311,9 +311,11 @@ def share_publicly(response, keys, state):
 
 
 def keep_private(response):
-    """No cache but the reader's own may keep it, and not even that."""
-    add_never_cache_headers(response)
-    patch_cache_control(response, private=True)
+    """No cache but the reader's own may keep it, and not even that. An answer that
+    already forbids storing (an outage's ``no-store``) is left as it says."""
+    if "no-store" not in response.get("Cache-Control", ""):
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
     for header in ("Surrogate-Key", "xkey"):
         if header in response:
             del response[header]
