@@ -1,16 +1,24 @@
-"""Caching that is never stale: the content's state, and the page cache keyed by it.
+"""Caching that is never stale, down to what each answer shows.
 
-Every write to content bumps :class:`~publishing.models.ContentVersion` in the
-transaction that makes it. A publication window opening or closing changes what the
-public sees with no write at all, so the content's *state* is that counter plus
-the latest go-live or expiry moment that has passed. Cache keys, ETags of streamed
-answers and ``Last-Modified`` all come from it: an entry made before a change (or
-before a scheduled moment) is simply never asked for again, on any process, with
-nothing to invalidate and no job to run.
+Every answer is built from a set of *keys* (see :mod:`publishing.dependencies`): the
+items it loaded ("minerals.mineral:4"), the lists it ran ("minerals.mineral:list",
+"minerals.application:mineral_id=4"). A change to content stamps the keys it touches
+with a new :class:`~publishing.models.ContentVersion` number, in the transaction that
+makes it (:class:`~publishing.models.DependencyVersion`). A cached answer remembers the
+number it was built at and its keys: it is served while none of its keys was stamped
+later, so an edit to one mineral re-renders the pages that show that mineral, and no
+others.
 
-What each process remembers (the next scheduled moment) is derived from the shared
-database and checked against the clock on every request, so no process holds
-anything another one needs.
+A publication window opening or closing changes what the public sees with no write at
+all: each process works out from the database which items' moments passed lately, and
+counts those items' keys as changed at that moment. ``Last-Modified`` and the ETags of
+streamed answers follow the whole content's state (the counter and the latest moment).
+
+What each process remembers (the keys' numbers, the next scheduled moment) is derived
+from the shared database and checked against it on every request, so no process holds
+anything another one needs. Shared caches in front of the site (Varnish, a CDN) get
+the same keys as ``Surrogate-Key``/``xkey`` headers and are purged by them after each
+change commits (:mod:`publishing.purge`).
 """
 
 import dataclasses
@@ -22,21 +30,28 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections, router
 from django.db.models import Max, Min, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import get_cache_key, learn_cache_key
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_cache_key,
+    learn_cache_key,
+    patch_cache_control,
+)
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_path
 
-from .history import part_relations, publishable_models
-from .models import ContentVersion, Status
+from . import dependencies
+from .history import publishable_models
+from .models import ContentVersion, DependencyVersion, PublicChange, Status
 
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 #: When this process started: what an answer that depends on code alone last changed.
 STARTED = timezone.now()
+#: The key every answer depends on: stamped by changes too wide to name (a restore).
+EVERYTHING = dependencies.EVERYTHING
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,15 +60,23 @@ class ContentState:
     key: str
     #: When the public content last changed: a write, or a window opening or closing.
     last_modified: datetime.datetime
+    #: The content version's number: answers built now are stamped with it.
+    number: int = 0
+    #: The next scheduled moment, if any: no shared cache may keep an answer past it.
+    next_moment: datetime.datetime | None = None
 
 
 @dataclasses.dataclass
 class Schedule:
-    """The passed and next scheduled moments, as last worked out for one version."""
+    """What this process last worked out from the database: the passed and next
+    scheduled moments, the number each changed key was last stamped with, and the keys
+    whose items' windows opened or closed lately (with the moment)."""
 
     version: int = -1
     last: datetime.datetime | None = None
     next: datetime.datetime | None = None
+    versions: dict = dataclasses.field(default_factory=dict)
+    moments: dict = dataclasses.field(default_factory=dict)
 
 
 _schedule = Schedule()
@@ -78,6 +101,33 @@ def scheduled_moments(now):
     )
 
 
+def recent_moments(now):
+    """The keys of the items whose window opened or closed lately, each with its latest
+    such moment. "Lately": within the page cache's time, since no answer cached before
+    that is still kept."""
+    since = now - datetime.timedelta(seconds=max(settings.PAGE_CACHE_SECONDS, 0) + 60)
+    moments = {}
+    for model in publishable_models():
+        passed = (Q(go_live_at__gt=since) & Q(go_live_at__lte=now)) | (
+            Q(expire_at__gt=since) & Q(expire_at__lte=now)
+        )
+        fields = dependencies.tracked_fields(model)
+        for values in model._base_manager.filter(passed, status=Status.PUBLISHED).values(*fields):
+            moment = max(
+                when
+                for when in (values["go_live_at"], values["expire_at"])
+                if when is not None and since < when <= now
+            )
+            for key in dependencies.change_keys(model, values, values, membership=True):
+                moments[key] = max(moments.get(key, moment), moment)
+    # The public change log shows an entry from its date (a scheduled item's go-live).
+    fields = dependencies.tracked_fields(PublicChange)
+    for values in PublicChange.objects.filter(date__gt=since, date__lte=now).values(*fields):
+        for key in dependencies.change_keys(PublicChange, values, values, membership=True):
+            moments[key] = max(moments.get(key, values["date"]), values["date"])
+    return moments
+
+
 def content_version():
     """The content version's number and time, in plain SQL: every answer asks, cached ones
     included, and building the query with the ORM cost half of a cached answer's time."""
@@ -94,6 +144,16 @@ def content_version():
     return number, changed_at
 
 
+def stamped_since(number):
+    """The keys stamped after content version ``number``, with their numbers (plain SQL,
+    for the same reason as :func:`content_version`)."""
+    connection = connections[router.db_for_read(DependencyVersion)]
+    table = connection.ops.quote_name(DependencyVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, number FROM {table} WHERE number > %s", [number])
+        return dict(cursor.fetchall())
+
+
 def content_state():
     """The public content's state now: one small query, more only when a version or a
     scheduled moment is new to this process."""
@@ -103,7 +163,11 @@ def content_state():
     schedule = _schedule
     if schedule.version != number or (schedule.next is not None and now >= schedule.next):
         last, upcoming = scheduled_moments(now)
-        schedule = Schedule(number, last, upcoming)
+        if 0 <= schedule.version <= number:
+            versions = {**schedule.versions, **stamped_since(schedule.version)}
+        else:  # new to this process, or the database went back (a test's rollback)
+            versions = stamped_since(-1)
+        schedule = Schedule(number, last, upcoming, versions, recent_moments(now))
         with _schedule_lock:
             _schedule = schedule
     last_modified = max(changed_at, schedule.last or EPOCH, STARTED)
@@ -111,7 +175,29 @@ def content_state():
     return ContentState(
         key=f"{number}.{schedule.last.isoformat() if schedule.last else 0}",
         last_modified=last_modified,
+        number=number,
+        next_moment=schedule.next,
     )
+
+
+def still_fresh(entry, state):
+    """Whether a cached answer built at ``entry.number`` and ``entry.started`` from
+    ``entry.keys`` shows what it would show now: none of its keys was stamped later, and
+    no window of an item it depends on opened or closed since."""
+    schedule = _schedule
+    if schedule.version != state.number:
+        return False
+    last = schedule.last or EPOCH
+    if entry.number == state.number and entry.started >= last:
+        return True
+    versions, moments = schedule.versions, schedule.moments
+    for key in entry.keys:
+        if versions.get(key, 0) > entry.number:
+            return False
+        moment = moments.get(key)
+        if moment is not None and moment > entry.started:
+            return False
+    return True
 
 
 def code_only(view):
@@ -132,25 +218,9 @@ def state_for(request):
     return content_state()
 
 
-def content_changed(sender, **kwargs):
-    ContentVersion.bump()
-
-
 def connect_signals():
-    """Bump the content version on every save, deletion and link change of content."""
-    models = set()
-    for model in publishable_models():
-        models.add(model)
-        for name in part_relations(model):
-            part = model._meta.get_field(name).related_model
-            models |= {part, *(part._meta.get_field(n).related_model for n in part_relations(part))}
-    for model in models:
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"content-{model}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-del-{model}")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                content_changed, sender=field.remote_field.through, dispatch_uid=f"links-{field}"
-            )
+    """Stamp the keys each save, deletion and link change of content touches."""
+    dependencies.connect()
 
 
 # The page cache --------------------------------------------------------------------
@@ -188,16 +258,81 @@ def cacheable(response):
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """A cached answer, with what it was built from."""
+
+    response: HttpResponse
+    keys: frozenset
+    #: The content version it was built at.
+    number: int
+    #: When it started to be built (for scheduled moments).
+    started: datetime.datetime
+
+
+#: A ``Surrogate-Key`` header longer than this names a kind's ``list`` instead of each
+#: of its items (stamped by any change to the kind, so still never stale).
+SURROGATE_KEY_LENGTH = 4000
+
+
+def surrogate_keys(keys):
+    """``keys`` as one header value within :data:`SURROGATE_KEY_LENGTH`."""
+    keys = sorted(keys)
+    value = " ".join(keys)
+    if len(value) <= SURROGATE_KEY_LENGTH:
+        return value
+    items = {}
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        if rest.isdigit():
+            items.setdefault(kind, []).append(key)
+    kept = set(keys)
+    for kind, members in sorted(items.items(), key=lambda item: -len(item[1])):
+        kept.difference_update(members)
+        kept.add(f"{kind}:list")
+        value = " ".join(sorted(kept))
+        if len(value) <= SURROGATE_KEY_LENGTH:
+            break
+    return value
+
+
+def share_publicly(response, keys, state):
+    """Let shared caches (Varnish, a CDN) keep a public answer, purged by its keys, for
+    at most ``EDGE_CACHE_SECONDS`` and never past the next scheduled moment; browsers
+    still revalidate every time."""
+    seconds = settings.EDGE_CACHE_SECONDS
+    if state.next_moment is not None:
+        until = (state.next_moment - timezone.now()).total_seconds()
+        seconds = max(0, min(seconds, int(until)))
+    response["Cache-Control"] = f"public, max-age=0, must-revalidate, s-maxage={seconds}"
+    value = surrogate_keys(keys)
+    response["Surrogate-Key"] = value
+    response["xkey"] = value
+
+
+def keep_private(response):
+    """No cache but the reader's own may keep it, and not even that. An answer that
+    already forbids storing (an outage's ``no-store``) is left as it says."""
+    if "no-store" not in response.get("Cache-Control", ""):
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    for header in ("Surrogate-Key", "xkey"):
+        if header in response:
+            del response[header]
+
+
 class PageCacheMiddleware:
-    """Anonymous answers (pages and API) come from the cache, keyed by the content state.
+    """Anonymous answers (pages and API) come from the cache while what they show is
+    unchanged (see the module's docstring).
 
     Django's cache helpers build the keys (they honour ``Vary``, so a gzipped answer
-    and a CSV one are kept apart); the content state and the language (which the
-    address decides, activated above this middleware) are their prefix, so an English
-    answer is never served for a Hindi request or the reverse. Answers tell
-    browsers to revalidate every time (with ``ETag`` and ``Last-Modified``), so no
-    cache anywhere shows a change late. Signed-in users, token holders and previews
-    never read or fill it. ``PAGE_CACHE_SECONDS = 0`` turns it off.
+    and a CSV one are kept apart); the release and the language (which the address
+    decides, activated above this middleware) are their prefix, so an English answer
+    is never served for a Hindi request or the reverse. Answers tell browsers to
+    revalidate every time (with ``ETag`` and ``Last-Modified``), and shared caches what
+    they show (``Surrogate-Key``/``xkey``), for purging. Signed-in users, token
+    holders and previews never read or fill it, and their answers are private.
+    ``PAGE_CACHE_SECONDS = 0`` turns it off; ``X-Page-Cache`` says hit or miss.
     """
 
     def __init__(self, get_response):
@@ -207,24 +342,38 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if bypasses_cache(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            keep_private(response)
+            return response
         state = state_for(request)
         request.content_state = state
+        started = timezone.now()
+        code = state.key == "code"
+        prefix = cache_prefix(state)
         if self.seconds:
-            prefix = cache_prefix(state)
             key = get_cache_key(request, prefix, "GET", cache=self.cache)
-            cached = self.cache.get(key) if key else None
-            if cached is not None:
-                cached["X-Page-Cache"] = "hit"
-                set_last_modified(cached, state)
-                return cached
-        response = self.get_response(request)
+            entry = self.cache.get(key) if key else None
+            if entry is not None and (code or still_fresh(entry, state)):
+                response = entry.response
+                response["X-Page-Cache"] = "hit"
+                set_last_modified(response, state)
+                share_publicly(response, entry.keys, state)
+                return response
+        with dependencies.collecting() as collected:
+            response = self.get_response(request)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        keys = frozenset({"code"} if code else collected.keys)
         set_last_modified(response, state)
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "public, max-age=0, must-revalidate"
-        if self.seconds and request.method == "GET" and cacheable(response):
+        if not cacheable(response):
+            return response
+        share_publicly(response, keys, state)
+        if self.seconds and request.method == "GET":
             key = learn_cache_key(request, response, self.seconds, prefix, cache=self.cache)
-            self.cache.set(key, stored_copy(response), self.seconds)
+            entry = Entry(stored_copy(response), keys, state.number, started)
+            self.cache.set(key, entry, self.seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -259,7 +408,7 @@ def stored_copy(response):
 
 
 def cache_prefix(state):
-    return f"page.{settings.RELEASE}.{get_language()}.{state.key}"
+    return f"page.{settings.RELEASE}.{get_language()}"
 
 
 def streamed_etag(request, state, *parts):

@@ -20,7 +20,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -523,10 +523,35 @@ class ContentVersion(models.Model):
         return f"Content version {self.number}, {when(self.changed_at)}"
 
     @classmethod
-    def bump(cls):
+    def bump(cls, keys=("all",)):
+        """Count a change to what ``keys`` name (every answer depends on "all"), in the
+        caller's transaction: the counter's row lock orders concurrent changes, so a
+        reader that sees a number sees every key stamped with it or less."""
         now = timezone.now()
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=now):
-            cls.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
+        with transaction.atomic(using=router.db_for_write(cls)):
+            if not cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=now):
+                cls.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
+            number = cls.objects.values_list("number", flat=True).get(pk=1)
+            DependencyVersion.objects.bulk_create(
+                [DependencyVersion(key=key, number=number) for key in sorted(set(keys))],
+                update_conflicts=True,
+                unique_fields=["key"],
+                update_fields=["number"],
+            )
+        return number
+
+
+class DependencyVersion(models.Model):
+    """The content version at which what one key names last changed: an item
+    ("minerals.mineral:4"), a kind's lists ("minerals.mineral:list"), the items linked
+    to one other ("minerals.application:mineral_id=4"). A cached answer is fresh while
+    none of the keys it was built from changed after it (see :mod:`publishing.cache`)."""
+
+    key = models.CharField(max_length=255, unique=True)
+    number = models.PositiveBigIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key} at {self.number}"
 
 
 def refresh_statistics():

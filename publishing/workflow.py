@@ -29,10 +29,9 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from reversion.models import Version
 
-from . import guard, history, merging, signals
+from . import dependencies, guard, history, merging, signals
 from .models import (
     Change,
-    ContentVersion,
     Draft,
     PublicChange,
     Publishable,
@@ -107,10 +106,10 @@ class EditConflict(StaleEdit):
 
 
 def set_state(item, **fields):
-    """Change an item's state fields in place (no save signals run, so the content
-    version is bumped here: what the public sees may change with the state)."""
+    """Change an item's state fields in place (no save signals run, so the keys the
+    change touches are stamped here: what the public sees may change with the state)."""
+    dependencies.state_set(item, **fields)
     type(item)._base_manager.filter(pk=item.pk).update(**fields)
-    ContentVersion.bump()
     item.refresh_from_db()
 
 

@@ -105,7 +105,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 
-from tests import bench_sheets
+from tests import bench_sheets, bench_varnish
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
@@ -1312,6 +1312,7 @@ def sections(report, markdown):
             render(*bench_sheets.table(report["sheets"]), markdown),
             [],
         )
+    yield from bench_varnish.section(report, markdown)
     if report["editors"]:
         result = report["editors"]
         yield (
@@ -1512,6 +1513,7 @@ def parse_args(argv):
         "--soak-connections", type=int, default=64, help="connections in the soak (64)"
     )
     parser.add_argument("--no-soak", action="store_true", help="skip the soak")
+    parser.add_argument("--no-varnish", action="store_true", help="skip Varnish's warm rate")
     editors = parser.add_mutually_exclusive_group()
     editors.add_argument(
         "--editors-only",
@@ -1543,6 +1545,7 @@ def parse_args(argv):
     ]
     args.editors = not args.no_editors and not args.sheets_only
     args.sheets = not args.no_sheets and not args.editors_only
+    args.varnish = bool(args.runs) and not args.no_varnish
     if not args.runs and not args.editors and not args.sheets:
         parser.error("no run left to do")
     return args
@@ -1595,6 +1598,9 @@ def bench(args, folder, database):
                     report["soak"] = soak(run, env, folder, args)
                 else:
                     report["runs"][run.name] = measure_endpoints(run, env, folder, args)
+            if factor == 1 and args.varnish:
+                print("\nVarnish in front of gunicorn, both warm, 1x content", flush=True)
+                report["varnish"] = bench_varnish.measure(env, folder, args)
         if args.sheets:
             print("\nRevision sheets: a fresh database at 1x content...", flush=True)
             database.create()

@@ -209,6 +209,15 @@ else:
 #: page cache off (the default with DEBUG on, so template edits show at once).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
 PAGE_CACHE_ALIAS = "default"
+#: How long a shared cache in front of the site (Varnish, a CDN) may keep a public answer
+#: (``s-maxage``): it is purged by key when what the answer shows changes, so this only
+#: bounds how long a purge that got lost can matter.
+EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", "300"))
+#: Where to purge changed keys after each change commits: comma-separated addresses of
+#: Varnish servers running deploy/varnish/default.vcl (see README, "Deployment").
+CACHE_PURGE_URLS = [
+    url.strip() for url in os.environ.get("CACHE_PURGE_URLS", "").split(",") if url.strip()
+]
 
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-ins to a locked account before any password is checked.

@@ -20,9 +20,11 @@ from tests.tools import ROOT
 OWN_SETTINGS = {
     "ALLOWED_HOSTS",
     "BIND",
+    "CACHE_PURGE_URLS",
     "DATABASE_URL",
     "DEBUG",
     "DJANGO_ENV",
+    "EDGE_CACHE_SECONDS",
     "HTTPS",
     "LOG_LEVEL",
     "PAGE_CACHE_SECONDS",
@@ -194,14 +196,14 @@ def wait_until_serving(server, seconds=30):
 
 
 @contextlib.contextmanager
-def serving(count, **settings):
-    """``count`` gunicorn processes (one worker each) serving the site with ``settings``;
-    stopped, and their logs removed, on the way out."""
+def serving(count, ports=(), workers=1, **settings):
+    """``count`` gunicorn processes (``workers`` each) serving the site with ``settings``,
+    at ``ports`` or free ones; stopped, and their logs removed, on the way out."""
     folder = Path(tempfile.mkdtemp(prefix="trustsite-servers-"))
     servers = []
     try:
         for number in range(count):
-            port = free_port()
+            port = ports[number] if number < len(ports) else free_port()
             log = folder / f"server-{number}.log"
             with log.open("w") as output:
                 process = subprocess.Popen(
@@ -214,7 +216,9 @@ def serving(count, **settings):
                         "trustsite.wsgi",
                     ],
                     cwd=ROOT,
-                    env=environment(BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", **settings),
+                    env=environment(
+                        BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers), **settings
+                    ),
                     stdout=output,
                     stderr=subprocess.STDOUT,
                 )

@@ -215,7 +215,7 @@ class Command(BaseCommand):
         the restored number may be one the page cache already holds other pages under."""
         if content_version() is None:
             return None
-        ContentVersion.bump()
         if before is not None:
-            ContentVersion.objects.filter(pk=1, number__lte=before).update(number=before + 1)
+            ContentVersion.objects.filter(pk=1, number__lt=before).update(number=before)
+        ContentVersion.bump()
         return content_version()
