@@ -64,7 +64,8 @@ def find(item, name):
     the later, which the public saw for longer; the number names each."""
     versions = public_versions(item)
     if name.isdigit():
-        number = int(name)
+        # A number past what a database's OFFSET takes names no version either.
+        number = int(name) if len(name) <= 9 else 0
         return (
             next(iter(versions.order_by("date", "pk")[number - 1 : number]), None)
             if number

@@ -99,7 +99,7 @@ CSL_ITEM_SCHEMA = {
     "description": "A CSL-JSON record citing the item's current public version.",
     "properties": {
         "id": {"type": "string", "description": "The citation key, the same in every format."},
-        "type": {"type": "string", "enum": ["webpage"]},
+        "type": {"type": "string", "description": "Always `webpage`: a page of the site."},
         "title": {"type": "string", "description": "The title, in the language asked for."},
         "author": {
             "type": "array",
@@ -120,7 +120,7 @@ CSL_ITEM_SCHEMA = {
         },
         "issued": {**CSL_DATE_SCHEMA, "description": "The current version's date."},
         "accessed": {**CSL_DATE_SCHEMA, "description": "The day it was read (today, UTC)."},
-        "language": {"type": "string", "enum": ["en", "hi"]},
+        "language": {"type": "string", "description": "`en` or `hi`: the language asked for."},
         "version": {
             "type": "string",
             "description": "The version's name, such as 2026-11-26T02:03Z.",

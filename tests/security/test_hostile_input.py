@@ -97,6 +97,35 @@ NOT_PUBLIC = {
 REAL_PATH_VALUES: dict[str, dict[str, str]] = {
     # The data package's files are named by the package, not by an item.
     "/data/<name> [data-file]": {"name": "minerals.csv"},
+    # An item's dated versions are numbered from 1 (their stamps are in the change log).
+    "/initiatives/<slug>/versions/<version>/ [initiatives:initiative-version]": {"version": "1"},
+    (
+        "/initiatives/<slug>/versions/<version>/compare/<other>/"
+        " [initiatives:initiative-versions-compare]"
+    ): {"slug": "trust", "version": "1", "other": "2"},
+    "/sectors/<slug>/versions/<version>/ [initiatives:sector-version]": {"version": "1"},
+    ("/sectors/<slug>/versions/<version>/compare/<other>/ [initiatives:sector-versions-compare]"): {
+        "slug": "semiconductors",
+        "version": "1",
+        "other": "2",
+    },
+    "/figures/<slug>/versions/<version>/ [initiatives:figure-version]": {"version": "1"},
+    ("/figures/<slug>/versions/<version>/compare/<other>/ [initiatives:figure-versions-compare]"): {
+        "slug": "china-share-of-ree-production",
+        "version": "1",
+        "other": "2",
+    },
+    "/timeline/<slug>/versions/<version>/ [initiatives:milestone-version]": {"version": "1"},
+    (
+        "/timeline/<slug>/versions/<version>/compare/<other>/"
+        " [initiatives:milestone-versions-compare]"
+    ): {"slug": "icet-launched", "version": "1", "other": "2"},
+    "/minerals/<slug>/versions/<version>/ [minerals:mineral-version]": {"version": "1"},
+    ("/minerals/<slug>/versions/<version>/compare/<other>/ [minerals:mineral-versions-compare]"): {
+        "slug": "neodymium",
+        "version": "1",
+        "other": "2",
+    },
 }
 
 #: Query parameters middleware reads on every request, whatever the view.
@@ -696,6 +725,24 @@ def report(label, failures, limit=25):
 # Fixtures -----------------------------------------------------------------------------
 
 
+def give_every_item_two_versions():
+    """Two public changes to every item with dated versions, made as a Publisher makes
+    them, so that whichever item the sweep picks has versions 1 and 2 to compare."""
+    from initiatives.models import Figure, Initiative, Milestone, Sector
+    from minerals.models import Mineral
+    from publishing import workflow
+
+    fields = {Initiative: "summary", Sector: "summary", Figure: "notes"}
+    fields |= {Milestone: "description", Mineral: "summary"}
+    for model, name in fields.items():
+        for pk in model.objects.published().values_list("pk", flat=True):
+            for correction in (" (corrected)", " (corrected again)"):
+                with workflow.edit(model, pk, None, workflow.Action.PUBLISH) as session:
+                    setattr(session.item, name, getattr(session.item, name) + correction)
+                    session.item.save()
+                    session.saved(session.item)
+
+
 @pytest.fixture(scope="module")
 def content_once(django_db_setup, django_db_blocker):
     """The real content and a share link to a draft, loaded once for this module; each
@@ -726,6 +773,7 @@ def content_once(django_db_setup, django_db_blocker):
             date=now - datetime.timedelta(days=1),
             fields=["Summary"],
         )
+        give_every_item_two_versions()
         yield
         ShareLink.objects.all().delete()
         PublicChange.objects.all().delete()
