@@ -363,11 +363,11 @@ class PublishableAdmin(
     def state(self, item):
         words = item.publication_state
         if getattr(item, "latest_decision", None) == Change.Action.SENT_BACK:
-            return f"{words} · sent back"
+            return gettext("%(state)s · sent back") % {"state": words}
         if getattr(item, "draft_in_review", False):
-            return f"{words} · changes in review"
+            return gettext("%(state)s · changes in review") % {"state": words}
         if getattr(item, "has_draft", False):
-            return f"{words} · unpublished changes"
+            return gettext("%(state)s · unpublished changes") % {"state": words}
         return words
 
     def action_checkbox(self, obj):
@@ -1075,7 +1075,7 @@ class RelatedItemsInline(admin.StackedInline):
 
     @admin.display(description="State")
     def state(self, item):
-        return workflow.state_in_words(item) if item.pk else "New: saved as a draft"
+        return workflow.state_in_words(item) if item.pk else gettext("New: saved as a draft")
 
 
 def action_done(action):

@@ -713,10 +713,13 @@ def state_in_words(item, names=True):
     words = item.publication_state
     if draft is not None:
         if draft.in_review and not names:
-            words += ", with changes in review"
+            words += gettext(", with changes in review")
         elif draft.in_review:
-            who = draft.submitted_by.get_username() if draft.submitted_by else "someone"
-            words += f", with changes in review (submitted by {who}, {when(draft.submitted_at)})"
+            who = draft.submitted_by.get_username() if draft.submitted_by else gettext("someone")
+            words += gettext(", with changes in review (submitted by %(who)s, %(when)s)") % {
+                "who": who,
+                "when": when(draft.submitted_at),
+            }
         else:
-            words += ", with unpublished changes"
+            words += gettext(", with unpublished changes")
     return words

@@ -78,7 +78,7 @@ def test_a_publisher_in_hindi_reviews_and_reads_the_history_of_an_item_in_hindi(
     history = publisher_client.get(reverse(f"{admin}_history", args=[neodymium.pk]))
 
     review_page = review.content.decode()
-    assert "<strong>स्थिति:</strong>" in review_page
+    assert "<strong>स्थिति:</strong> प्रकाशित." in review_page
     assert '<h2 id="decision-heading">निर्णय</h2>' in review_page
     assert 'name="_publish" value="ये बदलाव प्रकाशित करें"' in review_page
     assert '<h2 id="share-heading">पूर्वावलोकन साझा करें</h2>' in review_page
