@@ -27,7 +27,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, slugify
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from . import history, merging, workflow
 from .inbox import DATED_GROUPS, SETTLING_ACTIONS, inbox_for
@@ -56,7 +56,11 @@ BUTTON_ACTIONS = (
     ("_unpublish", Action.UNPUBLISH),
     ("_submit", Action.SUBMIT),
 )
-SHARE_DURATIONS = {"1": "one day", "7": "one week", "30": "30 days"}
+SHARE_DURATIONS = {
+    "1": gettext_lazy("one day"),
+    "7": gettext_lazy("one week"),
+    "30": gettext_lazy("30 days"),
+}
 
 
 def admin_url(item, view, *args):
@@ -114,14 +118,14 @@ class ScheduleBoxNamesMixin:
 class WorkStateFilter(admin.SimpleListFilter):
     """The work in progress on each item: changes waiting, in review, or sent back."""
 
-    title = "work in progress"
+    title = gettext_lazy("work in progress")
     parameter_name = "work"
 
     def lookups(self, request, model_admin):
         return [
-            ("changes", "Has unpublished changes"),
-            ("review", "In review"),
-            ("sent_back", "Sent back"),
+            ("changes", gettext_lazy("Has unpublished changes")),
+            ("review", gettext_lazy("In review")),
+            ("sent_back", gettext_lazy("Sent back")),
         ]
 
     def queryset(self, request, queryset):
@@ -137,11 +141,11 @@ class WorkStateFilter(admin.SimpleListFilter):
 class CheckDueFilter(admin.SimpleListFilter):
     """Items by when they are due to be checked against their sources again."""
 
-    title = "check against sources"
+    title = gettext_lazy("check against sources")
     parameter_name = "check"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("soon", "Due within 30 days")]
+        return [("overdue", gettext_lazy("Overdue")), ("soon", gettext_lazy("Due within 30 days"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -156,7 +160,7 @@ class HindiTranslationFilter(admin.SimpleListFilter):
     """Items by the freshness of their Hindi: missing, outdated (the English changed since
     it was translated) or current, the least fresh field deciding."""
 
-    title = "Hindi translation"
+    title = gettext_lazy("Hindi translation")
     parameter_name = "hindi"
 
     def lookups(self, request, model_admin):
@@ -301,13 +305,13 @@ class PublishableAdmin(
         translated = [HindiTranslationFilter] if self.is_translated else []
         return [*super().get_list_filter(request), WorkStateFilter, CheckDueFilter, *translated]
 
-    @admin.display(description="next check due")
+    @admin.display(description=gettext_lazy("next check due"))
     def next_check(self, item):
         """When the item is due to be checked against its sources, and whether it is late."""
         due = item.check_due
         if due is None:
             return "—"
-        return f"{when(due)} (overdue)" if item.is_overdue else when(due)
+        return gettext("%(due)s (overdue)") % {"due": when(due)} if item.is_overdue else when(due)
 
     def get_list_display(self, request):
         """Translated items show their Hindi's freshness beside their state (the column
@@ -318,13 +322,13 @@ class PublishableAdmin(
             columns.insert(at, "hindi_state")
         return columns
 
-    @admin.display(description="Hindi")
+    @admin.display(description=gettext_lazy("Hindi"))
     def hindi_state(self, item):
         """Missing, outdated or current: the least fresh of its fields (its parts' too)."""
         status = translation_status(item)
         return format_html('<span class="hindi-{}">{}</span>', status, STATUS_LABELS[status])
 
-    @admin.display(description="Hindi translation")
+    @admin.display(description=gettext_lazy("Hindi translation"))
     def hindi_translation(self, item):
         """Each translated field's freshness; for an outdated one, the English change since
         its Hindi was made."""
@@ -349,20 +353,21 @@ class PublishableAdmin(
             )
         overall = STATUS_LABELS[item_status({status for _, _, status in field_statuses(item)})]
         return format_html(
-            '<p class="hindi-status">Hindi: <strong>{}</strong></p><ul>{}</ul>',
+            '<p class="hindi-status">{} <strong>{}</strong></p><ul>{}</ul>',
+            gettext("Hindi:"),
             overall,
             format_html_join("", "{}", ((row,) for row in rows)),
         )
 
-    @admin.display(description="State", ordering="status")
+    @admin.display(description=gettext_lazy("State"), ordering="status")
     def state(self, item):
         words = item.publication_state
         if getattr(item, "latest_decision", None) == Change.Action.SENT_BACK:
-            return f"{words} · sent back"
+            return gettext("%(state)s · sent back") % {"state": words}
         if getattr(item, "draft_in_review", False):
-            return f"{words} · changes in review"
+            return gettext("%(state)s · changes in review") % {"state": words}
         if getattr(item, "has_draft", False):
-            return f"{words} · unpublished changes"
+            return gettext("%(state)s · unpublished changes") % {"state": words}
         return words
 
     def action_checkbox(self, obj):
@@ -376,22 +381,25 @@ class PublishableAdmin(
             token,
         )
 
-    @admin.action(description="Submit the selected items for review", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Submit the selected items for review"), permissions=["change"]
+    )
     def submit_for_review(self, request, queryset):
         self.run_workflow(request, queryset, Action.SUBMIT)
 
     @admin.action(
-        description="Publish the selected items, with their changes", permissions=["publish"]
+        description=gettext_lazy("Publish the selected items, with their changes"),
+        permissions=["publish"],
     )
     def publish(self, request, queryset):
         self.run_workflow(request, queryset, Action.PUBLISH)
 
-    @admin.action(description="Unpublish the selected items", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Unpublish the selected items"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self.run_workflow(request, queryset, Action.UNPUBLISH)
 
     @admin.action(
-        description="Mark the selected items as checked against their sources",
+        description=gettext_lazy("Mark the selected items as checked against their sources"),
         permissions=["change"],
     )
     def mark_checked(self, request, queryset):
@@ -420,7 +428,9 @@ class PublishableAdmin(
                     session.check(request.POST.get(f"_version-{item.pk}"))
                     session.saved(session.item)
             except StaleEdit as stale:
-                refused.append(f"{stale} Reload the list and try again.")
+                refused.append(
+                    gettext("%(stale)s Reload the list and try again.") % {"stale": stale}
+                )
             except (PermissionDenied, ValidationError) as error:
                 refused.append(f"“{item}”: {' '.join(getattr(error, 'messages', [str(error)]))}")
             else:
@@ -435,7 +445,7 @@ class PublishableAdmin(
         for reason in refused:
             self.message_user(request, reason, messages.ERROR)
         if not done and not refused:
-            self.message_user(request, "Nothing needed doing.", messages.INFO)
+            self.message_user(request, gettext("Nothing needed doing."), messages.INFO)
 
     # The change form ----------------------------------------------------------
 
@@ -724,8 +734,11 @@ class PublishableAdmin(
         change = workflow.mark_checked(item, request.user)
         messages.info(
             request,
-            f"“{item}” is marked as checked against its sources ({when(change.date)}). "
-            "It is recorded in its history; the public sees no change.",
+            gettext(
+                "“%(item)s” is marked as checked against its sources (%(when)s). "
+                "It is recorded in its history; the public sees no change."
+            )
+            % {"item": item, "when": when(change.date)},
         )
         return HttpResponseRedirect(admin_url(item, "change"))
 
@@ -734,7 +747,7 @@ class PublishableAdmin(
         changes = list(Change.filter_item(item).select_related("revision__user")[:200])
         context = {
             **self.admin_site.each_context(request),
-            "title": f"History: {item}",
+            "title": gettext("History: %(item)s") % {"item": item},
             "opts": self.model._meta,
             "module_name": capfirst(self.model._meta.verbose_name_plural),
             "object": item,
@@ -749,13 +762,14 @@ class PublishableAdmin(
         item = self.get_item(request, object_id)
         change = get_object_or_404(Change.filter_item(item), pk=change_id)
         if not self.has_publish_permission(request):
-            raise PermissionDenied("Only a Publisher may revert items.")
+            raise PermissionDenied(gettext("Only a Publisher may revert items."))
         if request.method == "POST":
             return self.revert_decision(request, item, change)
         version = history.WorkingCopy(change.revision, self.model, item.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Revert “{item}” to {workflow.version_name(change)}?",
+            "title": gettext("Revert “%(item)s” to %(version)s?")
+            % {"item": item, "version": workflow.version_name(change)},
             "opts": self.model._meta,
             "object": item,
             "change": change,
@@ -774,21 +788,31 @@ class PublishableAdmin(
         try:
             session = workflow.revert(item, change, request.user, request.POST.get("_version"))
         except StaleEdit as stale:
-            messages.error(request, f"{stale} Look at the changes again before reverting.")
+            messages.error(
+                request,
+                gettext("%(stale)s Look at the changes again before reverting.") % {"stale": stale},
+            )
             return HttpResponseRedirect(admin_url(item, "revert", change.pk))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(admin_url(item, "history"))
         if session.outcome == "unchanged":
-            messages.info(request, f"“{item}” already is {workflow.version_name(change)}.")
+            messages.info(
+                request,
+                gettext("“%(item)s” already is %(version)s.")
+                % {"item": item, "version": workflow.version_name(change)},
+            )
         else:
-            messages.success(request, f"“{item}” is back to {workflow.version_name(change)}.")
+            messages.success(
+                request,
+                gettext("“%(item)s” is back to %(version)s.")
+                % {"item": item, "version": workflow.version_name(change)},
+            )
         if session.dropped:
             messages.warning(
                 request,
-                "Left out, because the items they link to were deleted since: "
-                + "; ".join(str(link) for link in session.dropped)
-                + ".",
+                gettext("Left out, because the items they link to were deleted since: %(links)s.")
+                % {"links": "; ".join(str(link) for link in session.dropped)},
             )
         return HttpResponseRedirect(admin_url(item, "history"))
 
@@ -803,7 +827,7 @@ class PublishableAdmin(
         working = history.describe(copy.item) if copy is not None else history.describe(item)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Review “{item}”",
+            "title": gettext("Review “%(item)s”") % {"item": item},
             "opts": self.model._meta,
             "object": item,
             # Who submitted it is said once, below the state.
@@ -836,14 +860,23 @@ class PublishableAdmin(
             elif "_send_back" in request.POST:
                 comment = request.POST.get("comment", "").strip()
                 if not comment:
-                    raise ValidationError("Say what needs changing: the comment is empty.")
+                    raise ValidationError(gettext("Say what needs changing: the comment is empty."))
                 workflow.send_back(item, request.user, comment, request.POST.get("_version"))
-                messages.success(request, f"“{item}” is sent back to its editors.")
+                messages.success(
+                    request, gettext("“%(item)s” is sent back to its editors.") % {"item": item}
+                )
             elif "_discard" in request.POST:
                 workflow.discard(item, request.user, request.POST.get("_version"))
-                messages.success(request, f"The unpublished changes to “{item}” are discarded.")
+                messages.success(
+                    request,
+                    gettext("The unpublished changes to “%(item)s” are discarded.")
+                    % {"item": item},
+                )
         except StaleEdit as stale:
-            messages.error(request, f"{stale} Look at the changes again before deciding.")
+            messages.error(
+                request,
+                gettext("%(stale)s Look at the changes again before deciding.") % {"stale": stale},
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return HttpResponseRedirect(admin_url(item, "review"))
@@ -853,17 +886,20 @@ class PublishableAdmin(
         if request.method != "POST":
             return HttpResponseRedirect(admin_url(item, "review"))
         if not self.has_publish_permission(request):
-            raise PermissionDenied("Only a Publisher may share previews.")
+            raise PermissionDenied(gettext("Only a Publisher may share previews."))
         if preview_url(item) is None and "revoke" not in request.POST:
             messages.error(
                 request,
-                f"{capfirst(self.model._meta.verbose_name_plural)} have no page of their own "
-                "on the site, so there is no preview to share.",
+                gettext(
+                    "%(kinds)s have no page of their own on the site, so there is no preview "
+                    "to share."
+                )
+                % {"kinds": capfirst(self.model._meta.verbose_name_plural)},
             )
             return HttpResponseRedirect(admin_url(item, "review"))
         if "revoke" in request.POST:
             ShareLink.filter_item(item).filter(pk=request.POST["revoke"]).delete()
-            messages.success(request, "The share link no longer works.")
+            messages.success(request, gettext("The share link no longer works."))
         else:
             days = request.POST.get("days", "7")
             if days not in SHARE_DURATIONS:
@@ -877,7 +913,7 @@ class PublishableAdmin(
             messages.success(
                 request,
                 format_html(
-                    "Anyone with this link can read the preview of “{}” until {}: {}",
+                    gettext("Anyone with this link can read the preview of “{}” until {}: {}"),
                     item,
                     when(link.expires_at),
                     request.build_absolute_uri(link.get_absolute_url()),
@@ -1039,14 +1075,14 @@ class RelatedItemsInline(admin.StackedInline):
 
     @admin.display(description="State")
     def state(self, item):
-        return workflow.state_in_words(item) if item.pk else "New: saved as a draft"
+        return workflow.state_in_words(item) if item.pk else gettext("New: saved as a draft")
 
 
 def action_done(action):
     return {
-        Action.SUBMIT: "submitted for review",
-        Action.PUBLISH: "published",
-        Action.UNPUBLISH: "unpublished",
+        Action.SUBMIT: gettext("submitted for review"),
+        Action.PUBLISH: gettext("published"),
+        Action.UNPUBLISH: gettext("unpublished"),
     }[action]
 
 

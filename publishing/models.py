@@ -316,10 +316,10 @@ class Publishable(models.Model):
             return self.get_status_display()
         now = timezone.now()
         if self.go_live_at and self.go_live_at > now:
-            return f"Scheduled to go live {when(self.go_live_at)}"
+            return _("Scheduled to go live %(when)s") % {"when": when(self.go_live_at)}
         if self.expire_at and self.expire_at <= now:
-            return f"Expired {when(self.expire_at)}"
-        return "Published"
+            return _("Expired %(when)s") % {"when": when(self.expire_at)}
+        return str(_("Published"))
 
     @classmethod
     def problems(cls):

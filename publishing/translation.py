@@ -18,13 +18,18 @@ import difflib
 
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 LANGUAGE = "hi"
 SUFFIX = f"_{LANGUAGE}"
 
 MISSING, OUTDATED, CURRENT = "missing", "outdated", "current"
 #: For editors (the admin and the API are in English).
-STATUS_LABELS = {MISSING: "missing", OUTDATED: "outdated", CURRENT: "current"}
+STATUS_LABELS = {
+    MISSING: gettext_lazy("missing"),
+    OUTDATED: gettext_lazy("outdated"),
+    CURRENT: gettext_lazy("current"),
+}
 #: The worst status first: an item is as fresh as its least fresh field.
 SEVERITY = (MISSING, OUTDATED, CURRENT)
 

@@ -27,6 +27,7 @@ from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 from django.utils import timezone
+from django.utils.translation import gettext
 from reversion.models import Version
 
 from . import dependencies, guard, history, merging, signals
@@ -354,19 +355,19 @@ class Edit:
     def outcome_message(self):
         item = self.item
         return {
-            "unchanged": f"Nothing changed in “{item}”.",
-            "unpublished changes": (
-                f"Your changes to “{item}” are saved as unpublished changes. The public still "
+            "unchanged": gettext("Nothing changed in “%(item)s”."),
+            "unpublished changes": gettext(
+                "Your changes to “%(item)s” are saved as unpublished changes. The public still "
                 "sees the live version until a Publisher publishes them."
             ),
-            "submitted changes": (
-                f"Your changes to “{item}” are submitted for review. The public still sees "
+            "submitted changes": gettext(
+                "Your changes to “%(item)s” are submitted for review. The public still sees "
                 "the live version until a Publisher publishes them."
             ),
-            "published": f"“{item}” is published.",
-            "in review": f"“{item}” is submitted for review.",
-            "draft": f"“{item}” is saved as a draft.",
-        }.get(self.outcome, f"“{item}” is saved.")
+            "published": gettext("“%(item)s” is published."),
+            "in review": gettext("“%(item)s” is submitted for review."),
+            "draft": gettext("“%(item)s” is saved as a draft."),
+        }.get(self.outcome, gettext("“%(item)s” is saved.")) % {"item": item}
 
 
 @contextmanager
@@ -610,8 +611,8 @@ def record_bookkeeping(item, **fields):
 
 def version_name(change):
     """An earlier version as editors find it in the history: its date and who made it."""
-    who = change.user.get_username() if change.user else "the system"
-    return f"the version of {when(change.date)} by {who}"
+    who = change.user.get_username() if change.user else gettext("the system")
+    return gettext("the version of %(when)s by %(who)s") % {"when": when(change.date), "who": who}
 
 
 def revert(item, change, user, token=None):
@@ -712,10 +713,13 @@ def state_in_words(item, names=True):
     words = item.publication_state
     if draft is not None:
         if draft.in_review and not names:
-            words += ", with changes in review"
+            words += gettext(", with changes in review")
         elif draft.in_review:
-            who = draft.submitted_by.get_username() if draft.submitted_by else "someone"
-            words += f", with changes in review (submitted by {who}, {when(draft.submitted_at)})"
+            who = draft.submitted_by.get_username() if draft.submitted_by else gettext("someone")
+            words += gettext(", with changes in review (submitted by %(who)s, %(when)s)") % {
+                "who": who,
+                "when": when(draft.submitted_at),
+            }
         else:
-            words += ", with unpublished changes"
+            words += gettext(", with unpublished changes")
     return words

@@ -58,3 +58,32 @@ def test_the_profile_refuses_a_language_the_site_does_not_have(editor, editor_cl
 
     assert response.status_code == 200
     assert EditorProfile.of(editor).language == "en"
+
+
+def test_a_publisher_in_hindi_reviews_and_reads_the_history_of_an_item_in_hindi(
+    content, publisher, publisher_client
+):
+    from minerals.models import Mineral
+    from publishing import workflow
+
+    profile = EditorProfile.of(publisher)
+    profile.language = "hi"
+    profile.save()
+    neodymium = Mineral.objects.get(slug="neodymium")
+    workflow.mark_checked(neodymium, publisher)
+    opts = neodymium._meta
+    admin = f"admin:{opts.app_label}_{opts.model_name}"
+
+    review = publisher_client.get(reverse(f"{admin}_review", args=[neodymium.pk]))
+    history = publisher_client.get(reverse(f"{admin}_history", args=[neodymium.pk]))
+
+    review_page = review.content.decode()
+    assert "<strong>स्थिति:</strong> प्रकाशित." in review_page
+    assert '<h2 id="decision-heading">निर्णय</h2>' in review_page
+    assert 'name="_publish" value="ये बदलाव प्रकाशित करें"' in review_page
+    assert '<h2 id="share-heading">पूर्वावलोकन साझा करें</h2>' in review_page
+    assert "Decision" not in review_page and "Share a preview" not in review_page
+    history_page = history.content.decode()
+    assert "इतिहास: " in history_page
+    assert '<th scope="col">किसने</th>' in history_page
+    assert ">Who<" not in history_page
