@@ -747,8 +747,10 @@ def give_every_item_two_versions():
 def content_once(django_db_setup, django_db_blocker):
     """The real content and a share link to a draft, loaded once for this module; each
     test still runs in a transaction that is rolled back."""
+    from reversion.models import Revision
+
     from minerals.models import Mineral
-    from publishing.models import PublicChange, ShareLink, Status
+    from publishing.models import Change, PublicChange, ShareLink, Status
 
     with django_db_blocker.unblock():
         call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
@@ -777,6 +779,8 @@ def content_once(django_db_setup, django_db_blocker):
         yield
         ShareLink.objects.all().delete()
         PublicChange.objects.all().delete()
+        Change.objects.all().delete()  # the versions' history, made outside any test
+        Revision.objects.all().delete()
         remove_all_content()
 
 
