@@ -163,7 +163,7 @@ class Edit:
             history.describe(item, public=True) if self.may_go_public(item) else None
         )
         if item is not None and self.token == "0":
-            self.record_baseline()
+            record_baseline(item, history.snapshot(item), self.before)
         self.savepoint = transaction.savepoint()
         if copy is not None:
             copy.restore(item)
@@ -328,18 +328,6 @@ class Edit:
             Status.DRAFT: "draft",
         }[status]
 
-    def record_baseline(self):
-        """An item's first recorded change also records how it was before, so it can be
-        reverted to the content it had when it was loaded."""
-        history.store(
-            self.item,
-            history.snapshot(self.item),
-            user=None,
-            action=Change.Action.BASELINE,
-            status=self.item.status,
-            snapshot=self.before,
-        )
-
     def merged_words(self):
         """ "merged with edna's change to Body" (or nothing, when nothing was merged)."""
         if not self.merged_with:
@@ -464,6 +452,20 @@ def record_public_change(item, public_before):
 # Operations that are not a save of the item ------------------------------------
 
 
+def record_baseline(item, versions, described):
+    """An item's first recorded change also records how it was before (``versions`` and
+    ``described``, as ``history.snapshot`` and ``history.describe`` give them), so it can
+    be reverted to the content it had when it was loaded."""
+    return history.store(
+        item,
+        versions,
+        user=None,
+        action=Change.Action.BASELINE,
+        status=item.status,
+        snapshot=described,
+    )
+
+
 def copy_versions(change):
     """The versions of an earlier change, to record a decision about that same content."""
     return [
@@ -568,26 +570,19 @@ def mark_checked(item, user):
     require_permission(user, item, "change", "You may not mark “{item}” as checked.")
     with deciding(item):
         now = timezone.now()
-        if history.version_token(item) == "0":
-            history.store(
-                item,
-                history.snapshot(item),
-                user=None,
-                action=Change.Action.BASELINE,
-                status=item.status,
-                snapshot=history.describe(item),
-            )
-        type(item)._base_manager.filter(pk=item.pk).update(last_checked=now)
-        item.last_checked = now
         draft = Draft.filter_item(item).select_related("change__revision").first()
+        checked = draft.change if draft else None
+        if checked is None and history.version_token(item) == "0":
+            checked = record_baseline(item, history.snapshot(item), history.describe(item))
+        record_bookkeeping(item, last_checked=now)
         return history.store(
             item,
-            copy_versions(draft.change) if draft else history.snapshot(item),
+            copy_versions(checked) if checked else history.snapshot(item),
             user=user,
             action=Change.Action.CHECKED,
             status=item.status,
             unpublished=draft is not None,
-            snapshot=draft.change.snapshot if draft else history.describe(item),
+            snapshot=checked.snapshot if checked else history.describe(item),
             date=now,
         )
 
