@@ -150,7 +150,7 @@ class CheckDueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "overdue":
-            return queryset.with_check_due().filter(due__lte=now)
+            return queryset.overdue(now)
         if self.value() == "soon":
             return queryset.with_check_due().filter(due__lte=now + DUE_SOON)
         return queryset
