@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.html import format_html
 
 from publishing.translation import (
+    CURRENT,
     LANGUAGE,
     MISSING,
     Translated,
@@ -95,10 +96,11 @@ def hindi_freshness(item):
     parts of it are shown in English."""
     if not in_hindi() or not isinstance(item, Translated):
         return {"shown": False}
+    english_parts = sum(1 for _, _, status in field_statuses(item) if status != CURRENT)
     return {
         "shown": True,
-        "updated": last_brought_up_to_date(item),
-        "english_parts": sum(1 for _, _, status in field_statuses(item) if status != "current"),
+        "updated": None if english_parts else last_brought_up_to_date(item),
+        "english_parts": english_parts,
     }
 
 
