@@ -20,7 +20,6 @@ from publishing.models import Publishable, PublishableQuerySet
 from publishing.translation import (
     HINDI_LABEL,
     Translated,
-    english,
     for_reader,
     hindi,
     phrase_reading,
@@ -346,7 +345,7 @@ class SectionQuerySet(GuardedQuerySet):
         return self.get(initiative__slug=initiative_slug, slug=slug)
 
 
-class Section(Translated, models.Model):
+class Section(Translated):
     """An ordered, headed list of points in an initiative: its aims, a cooperation area…"""
 
     class Kind(models.TextChoices):
@@ -385,9 +384,6 @@ class Section(Translated, models.Model):
                 fields=["initiative", "slug"], name="unique_section_slug_per_initiative"
             )
         ]
-
-    def __str__(self):
-        return self.named(english)
 
     def named(self, text):
         return text(self, "heading")
@@ -429,7 +425,7 @@ class PointQuerySet(GuardedQuerySet):
         )
 
 
-class Point(Translated, models.Model):
+class Point(Translated):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="points")
     text = models.TextField(help_text="One point, in plain text.")
     text_hi = hindi("text")
@@ -450,9 +446,6 @@ class Point(Translated, models.Model):
                 fields=["section", "position"], name="unique_point_position_per_section"
             )
         ]
-
-    def __str__(self):
-        return self.named(english)
 
     def named(self, text):
         return text(self, "text")[:80]

@@ -67,7 +67,7 @@ class Mineral(Translated, Sourced):
     def reader_title(self):
         """The name and symbol, "Neodymium (Nd)", in the active language (current Hindi,
         else English), as the page's citations name it."""
-        return f"{for_reader(self, 'name')} ({self.symbol})"
+        return self.reader_str()
 
     @property
     def is_rare_earth(self):
