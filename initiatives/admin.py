@@ -23,6 +23,9 @@ from .models import (
 )
 from .resources import FigureResource, MilestoneResource
 
+#: What ``manage.py check_sources`` writes about a source's address: shown, not edited.
+ADDRESS_CHECK_FIELDS = ("link_status", "link_checked_at", "final_url", "redirects")
+
 
 @admin.register(Source)
 class SourceAdmin(PublishableAdmin):
@@ -30,10 +33,7 @@ class SourceAdmin(PublishableAdmin):
     list_filter = ["status", "publisher", "link_status"]
     readonly_fields = [
         *PublishableAdmin.readonly_fields,
-        "link_status",
-        "link_checked_at",
-        "final_url",
-        "redirects",
+        *ADDRESS_CHECK_FIELDS,
     ]
     search_fields = ["title", "publisher", "description", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -44,7 +44,7 @@ class SourceAdmin(PublishableAdmin):
 
     def get_fieldsets(self, request, obj=None):
         """What ``manage.py check_sources`` found at the address, in a box of its own."""
-        checked = ["link_status", "link_checked_at", "final_url", "redirects"]
+        checked = list(ADDRESS_CHECK_FIELDS)
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f not in checked]})
             for name, options in super().get_fieldsets(request, obj)

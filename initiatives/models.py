@@ -137,11 +137,10 @@ class Source(Translated, Publishable):
         """What the address answered when last checked, in words, for editors."""
         if self.link_status == LinkStatus.MOVED:
             return f"Address moved to {self.final_url}"
+        archived = "; archived copy given" if self.archived_url else "; no archived copy"
         if self.link_status == LinkStatus.DEAD:
-            archived = "; archived copy given" if self.archived_url else "; no archived copy"
             return f"Address dead ({self.link_error}){archived}"
         if self.link_status == LinkStatus.ERROR:
-            archived = "; archived copy given" if self.archived_url else "; no archived copy"
             return f"Address unreachable ({self.link_error}){archived}"
         return self.get_link_status_display()
 
