@@ -201,7 +201,7 @@ def overdue_entries(model, content_type, now):
         entries.append(
             Entry(
                 item,
-                what="Due to be checked against its sources",
+                what=_("Due to be checked against its sources"),
                 who=check.user if check else None,
                 when=item.last_checked,
                 at=item.due,
