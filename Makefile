@@ -78,14 +78,14 @@ lint: $(VENV)/.installed-test
 # `make bench`: wrk against `make serve`'s gunicorn on a throwaway database (see tests/bench.py);
 # options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 3 --no-soak".
 BENCH_ARGS ?=
-bench: $(VENV)/.installed-run $(CATALOGS)
+bench: $(VENV)/.installed-test $(CATALOGS)
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 # `make snapshot SNAPSHOT=dir`: every public page's bytes, to `diff -r` before and after a
 # change meant to change none (tests/pages_snapshot.py; SNAPSHOT_ARGS="--factor 100").
 SNAPSHOT ?= bench-results/snapshot
 SNAPSHOT_ARGS ?=
-snapshot: $(VENV)/.installed-run $(CATALOGS)
+snapshot: $(VENV)/.installed-test $(CATALOGS)
 	$(BIN)/python -m tests.pages_snapshot $(SNAPSHOT) $(SNAPSHOT_ARGS)
 
 lighthouse: $(VENV)/.installed-test node_modules/.installed $(CATALOGS)
