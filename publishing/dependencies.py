@@ -446,14 +446,10 @@ class ReadAttribute(DeferredAttribute):
 
 
 def stamp(keys):
-    """Stamp ``keys`` with a new content version, in the current transaction; purge them
-    from shared caches once it commits."""
-    if not keys:
-        return
-    ContentVersion.bump(keys)
-    from . import purge
-
-    purge.after_commit(keys)
+    """Stamp ``keys`` with a new content version, in the current transaction (which purges
+    them from shared caches once it commits)."""
+    if keys:
+        ContentVersion.bump(keys)
 
 
 def before_save(sender, instance, raw=False, **kwargs):
