@@ -270,25 +270,29 @@ class Entry:
     started: datetime.datetime
 
 
-#: A ``Surrogate-Key`` header longer than this names a kind's ``list`` instead of each
-#: of its items (stamped by any change to the kind, so still never stale).
+#: A ``Surrogate-Key`` header longer than this names a kind's ``list`` instead of its
+#: other keys (its items, their fields, their links: any change to the kind stamps its
+#: ``list``, so still never stale). Varnish refuses a header over 8 KB by default.
 SURROGATE_KEY_LENGTH = 4000
+#: The keys that name a kind's lists themselves, never folded.
+KIND_KEYS = ("list", "links")
 
 
 def surrogate_keys(keys):
-    """``keys`` as one header value within :data:`SURROGATE_KEY_LENGTH`."""
+    """``keys`` as one header value within :data:`SURROGATE_KEY_LENGTH`: the kinds with
+    the longest keys folded into their ``list`` first, until it fits."""
     keys = sorted(keys)
     value = " ".join(keys)
     if len(value) <= SURROGATE_KEY_LENGTH:
         return value
-    items = {}
+    members = {}
     for key in keys:
         kind, _, rest = key.partition(":")
-        if rest.isdigit():
-            items.setdefault(kind, []).append(key)
+        if rest and rest not in KIND_KEYS:
+            members.setdefault(kind, []).append(key)
     kept = set(keys)
-    for kind, members in sorted(items.items(), key=lambda item: -len(item[1])):
-        kept.difference_update(members)
+    for kind, folded in sorted(members.items(), key=lambda item: -len(" ".join(item[1]))):
+        kept.difference_update(folded)
         kept.add(f"{kind}:list")
         value = " ".join(sorted(kept))
         if len(value) <= SURROGATE_KEY_LENGTH:
@@ -296,15 +300,21 @@ def surrogate_keys(keys):
     return value
 
 
-def share_publicly(response, keys, state):
-    """Let shared caches (Varnish, a CDN) keep a public answer, purged by its keys, for
-    at most ``EDGE_CACHE_SECONDS`` and never past the next scheduled moment; browsers
-    still revalidate every time."""
+def edge_cache_control(response, state):
+    """Let shared caches keep a public answer for at most ``EDGE_CACHE_SECONDS`` and never
+    past the next scheduled moment; browsers still revalidate every time. Worked out again
+    on every hit (the moment comes closer); the keys are kept with the cached copy."""
     seconds = settings.EDGE_CACHE_SECONDS
     if state.next_moment is not None:
         until = (state.next_moment - timezone.now()).total_seconds()
         seconds = max(0, min(seconds, int(until)))
     response["Cache-Control"] = f"public, max-age=0, must-revalidate, s-maxage={seconds}"
+
+
+def share_publicly(response, keys, state):
+    """Let shared caches (Varnish, a CDN) keep a public answer (see
+    :func:`edge_cache_control`), purged by its keys."""
+    edge_cache_control(response, state)
     value = surrogate_keys(keys)
     response["Surrogate-Key"] = value
     response["xkey"] = value
@@ -357,7 +367,7 @@ class PageCacheMiddleware:
                 response = entry.response
                 response["X-Page-Cache"] = "hit"
                 set_last_modified(response, state)
-                share_publicly(response, entry.keys, state)
+                edge_cache_control(response, state)
                 return response
         with dependencies.collecting() as collected:
             response = self.get_response(request)
