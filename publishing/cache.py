@@ -101,25 +101,29 @@ def scheduled_moments(now):
     )
 
 
-def recent_moments(now):
+def recent_moments(now, last):
     """The keys of the items whose window opened or closed lately, each with its latest
     such moment. "Lately": within the page cache's time, since no answer cached before
-    that is still kept."""
+    that is still kept. ``last``: the latest moment up to ``now`` (of
+    :func:`scheduled_moments`); when none is that recent, no item's is, and the items are
+    not looked at again."""
     since = now - datetime.timedelta(seconds=max(settings.PAGE_CACHE_SECONDS, 0) + 60)
     moments = {}
-    for model in publishable_models():
-        passed = (Q(go_live_at__gt=since) & Q(go_live_at__lte=now)) | (
-            Q(expire_at__gt=since) & Q(expire_at__lte=now)
-        )
-        fields = dependencies.tracked_fields(model)
-        for values in model._base_manager.filter(passed, status=Status.PUBLISHED).values(*fields):
-            moment = max(
-                when
-                for when in (values["go_live_at"], values["expire_at"])
-                if when is not None and since < when <= now
-            )
-            for key in dependencies.change_keys(model, values, values, membership=True):
-                moments[key] = max(moments.get(key, moment), moment)
+    passed = (Q(go_live_at__gt=since) & Q(go_live_at__lte=now)) | (
+        Q(expire_at__gt=since) & Q(expire_at__lte=now)
+    )
+    if last is not None and last > since:
+        for model in publishable_models():
+            fields = dependencies.tracked_fields(model)
+            rows = model._base_manager.filter(passed, status=Status.PUBLISHED).values(*fields)
+            for values in rows:
+                moment = max(
+                    when
+                    for when in (values["go_live_at"], values["expire_at"])
+                    if when is not None and since < when <= now
+                )
+                for key in dependencies.change_keys(model, values, values, membership=True):
+                    moments[key] = max(moments.get(key, moment), moment)
     # The public change log shows an entry from its date (a scheduled item's go-live).
     fields = dependencies.tracked_fields(PublicChange)
     for values in PublicChange.objects.filter(date__gt=since, date__lte=now).values(*fields):
@@ -167,7 +171,7 @@ def content_state():
             versions = {**schedule.versions, **stamped_since(schedule.version)}
         else:  # new to this process, or the database went back (a test's rollback)
             versions = stamped_since(-1)
-        schedule = Schedule(number, last, upcoming, versions, recent_moments(now))
+        schedule = Schedule(number, last, upcoming, versions, recent_moments(now, last))
         with _schedule_lock:
             _schedule = schedule
     last_modified = max(changed_at, schedule.last or EPOCH, STARTED)
