@@ -38,7 +38,6 @@ from django.utils.cache import (
     add_never_cache_headers,
     get_cache_key,
     learn_cache_key,
-    patch_cache_control,
 )
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_path
@@ -50,8 +49,6 @@ from .models import ContentVersion, DependencyVersion, PublicChange, Status
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 #: When this process started: what an answer that depends on code alone last changed.
 STARTED = timezone.now()
-#: The key every answer depends on: stamped by changes too wide to name (a restore).
-EVERYTHING = dependencies.EVERYTHING
 
 
 @dataclasses.dataclass(frozen=True)
@@ -328,8 +325,7 @@ def keep_private(response):
     """No cache but the reader's own may keep it, and not even that. An answer that
     already forbids storing (an outage's ``no-store``) is left as it says."""
     if "no-store" not in response.get("Cache-Control", ""):
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
+        add_never_cache_headers(response)  # with "private"
     for header in ("Surrogate-Key", "xkey"):
         if header in response:
             del response[header]

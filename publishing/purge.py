@@ -30,14 +30,10 @@ BACKOFF = (0.1, 0.5, 2.0)
 TIMEOUT = 5
 
 
-def purge_urls():
-    return [url for url in getattr(settings, "CACHE_PURGE_URLS", ()) if url]
-
-
 def after_commit(keys, using=None):
     """Purge ``keys`` once the current transaction on ``using`` commits (at once outside
     one), with every other key the transaction touches: one batch per transaction."""
-    if not purge_urls():
+    if not settings.CACHE_PURGE_URLS:
         return
     for _savepoints, callback, _robust in transaction.get_connection(using).run_on_commit:
         if hasattr(callback, "purge_keys"):
@@ -90,7 +86,7 @@ class Purger:
                     break
             ordered = sorted(keys)
             try:
-                for url in purge_urls():
+                for url in settings.CACHE_PURGE_URLS:
                     for start in range(0, len(ordered), BATCH):
                         self.deliver(url, ordered[start : start + BATCH])
             finally:
