@@ -38,7 +38,6 @@ from django.utils.cache import (
     add_never_cache_headers,
     get_cache_key,
     learn_cache_key,
-    patch_cache_control,
 )
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_path
@@ -50,8 +49,6 @@ from .models import ContentVersion, DependencyVersion, PublicChange, Status
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 #: When this process started: what an answer that depends on code alone last changed.
 STARTED = timezone.now()
-#: The key every answer depends on: stamped by changes too wide to name (a restore).
-EVERYTHING = dependencies.EVERYTHING
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,25 +98,29 @@ def scheduled_moments(now):
     )
 
 
-def recent_moments(now):
+def recent_moments(now, last):
     """The keys of the items whose window opened or closed lately, each with its latest
     such moment. "Lately": within the page cache's time, since no answer cached before
-    that is still kept."""
+    that is still kept. ``last``: the latest moment up to ``now`` (of
+    :func:`scheduled_moments`); when none is that recent, no item's is, and the items are
+    not looked at again."""
     since = now - datetime.timedelta(seconds=max(settings.PAGE_CACHE_SECONDS, 0) + 60)
     moments = {}
-    for model in publishable_models():
-        passed = (Q(go_live_at__gt=since) & Q(go_live_at__lte=now)) | (
-            Q(expire_at__gt=since) & Q(expire_at__lte=now)
-        )
-        fields = dependencies.tracked_fields(model)
-        for values in model._base_manager.filter(passed, status=Status.PUBLISHED).values(*fields):
-            moment = max(
-                when
-                for when in (values["go_live_at"], values["expire_at"])
-                if when is not None and since < when <= now
-            )
-            for key in dependencies.change_keys(model, values, values, membership=True):
-                moments[key] = max(moments.get(key, moment), moment)
+    passed = (Q(go_live_at__gt=since) & Q(go_live_at__lte=now)) | (
+        Q(expire_at__gt=since) & Q(expire_at__lte=now)
+    )
+    if last is not None and last > since:
+        for model in publishable_models():
+            fields = dependencies.tracked_fields(model)
+            rows = model._base_manager.filter(passed, status=Status.PUBLISHED).values(*fields)
+            for values in rows:
+                moment = max(
+                    when
+                    for when in (values["go_live_at"], values["expire_at"])
+                    if when is not None and since < when <= now
+                )
+                for key in dependencies.change_keys(model, values, values, membership=True):
+                    moments[key] = max(moments.get(key, moment), moment)
     # The public change log shows an entry from its date (a scheduled item's go-live).
     fields = dependencies.tracked_fields(PublicChange)
     for values in PublicChange.objects.filter(date__gt=since, date__lte=now).values(*fields):
@@ -167,7 +168,7 @@ def content_state():
             versions = {**schedule.versions, **stamped_since(schedule.version)}
         else:  # new to this process, or the database went back (a test's rollback)
             versions = stamped_since(-1)
-        schedule = Schedule(number, last, upcoming, versions, recent_moments(now))
+        schedule = Schedule(number, last, upcoming, versions, recent_moments(now, last))
         with _schedule_lock:
             _schedule = schedule
     last_modified = max(changed_at, schedule.last or EPOCH, STARTED)
@@ -270,25 +271,29 @@ class Entry:
     started: datetime.datetime
 
 
-#: A ``Surrogate-Key`` header longer than this names a kind's ``list`` instead of each
-#: of its items (stamped by any change to the kind, so still never stale).
+#: A ``Surrogate-Key`` header longer than this names a kind's ``list`` instead of its
+#: other keys (its items, their fields, their links: any change to the kind stamps its
+#: ``list``, so still never stale). Varnish refuses a header over 8 KB by default.
 SURROGATE_KEY_LENGTH = 4000
+#: The keys that name a kind's lists themselves, never folded.
+KIND_KEYS = ("list", "links")
 
 
 def surrogate_keys(keys):
-    """``keys`` as one header value within :data:`SURROGATE_KEY_LENGTH`."""
+    """``keys`` as one header value within :data:`SURROGATE_KEY_LENGTH`: the kinds with
+    the longest keys folded into their ``list`` first, until it fits."""
     keys = sorted(keys)
     value = " ".join(keys)
     if len(value) <= SURROGATE_KEY_LENGTH:
         return value
-    items = {}
+    members = {}
     for key in keys:
         kind, _, rest = key.partition(":")
-        if rest.isdigit():
-            items.setdefault(kind, []).append(key)
+        if rest and rest not in KIND_KEYS:
+            members.setdefault(kind, []).append(key)
     kept = set(keys)
-    for kind, members in sorted(items.items(), key=lambda item: -len(item[1])):
-        kept.difference_update(members)
+    for kind, folded in sorted(members.items(), key=lambda item: -len(" ".join(item[1]))):
+        kept.difference_update(folded)
         kept.add(f"{kind}:list")
         value = " ".join(sorted(kept))
         if len(value) <= SURROGATE_KEY_LENGTH:
@@ -296,15 +301,21 @@ def surrogate_keys(keys):
     return value
 
 
-def share_publicly(response, keys, state):
-    """Let shared caches (Varnish, a CDN) keep a public answer, purged by its keys, for
-    at most ``EDGE_CACHE_SECONDS`` and never past the next scheduled moment; browsers
-    still revalidate every time."""
+def edge_cache_control(response, state):
+    """Let shared caches keep a public answer for at most ``EDGE_CACHE_SECONDS`` and never
+    past the next scheduled moment; browsers still revalidate every time. Worked out again
+    on every hit (the moment comes closer); the keys are kept with the cached copy."""
     seconds = settings.EDGE_CACHE_SECONDS
     if state.next_moment is not None:
         until = (state.next_moment - timezone.now()).total_seconds()
         seconds = max(0, min(seconds, int(until)))
     response["Cache-Control"] = f"public, max-age=0, must-revalidate, s-maxage={seconds}"
+
+
+def share_publicly(response, keys, state):
+    """Let shared caches (Varnish, a CDN) keep a public answer (see
+    :func:`edge_cache_control`), purged by its keys."""
+    edge_cache_control(response, state)
     value = surrogate_keys(keys)
     response["Surrogate-Key"] = value
     response["xkey"] = value
@@ -314,8 +325,7 @@ def keep_private(response):
     """No cache but the reader's own may keep it, and not even that. An answer that
     already forbids storing (an outage's ``no-store``) is left as it says."""
     if "no-store" not in response.get("Cache-Control", ""):
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
+        add_never_cache_headers(response)  # with "private"
     for header in ("Surrogate-Key", "xkey"):
         if header in response:
             del response[header]
@@ -357,7 +367,7 @@ class PageCacheMiddleware:
                 response = entry.response
                 response["X-Page-Cache"] = "hit"
                 set_last_modified(response, state)
-                share_publicly(response, entry.keys, state)
+                edge_cache_control(response, state)
                 return response
         with dependencies.collecting() as collected:
             response = self.get_response(request)

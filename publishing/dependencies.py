@@ -84,8 +84,7 @@ def collecting():
     try:
         with contextlib.ExitStack() as stack:
             for alias in connections:
-                if alias in connections.settings and hasattr(connections[alias], "execute_wrapper"):
-                    stack.enter_context(connections[alias].execute_wrapper(raw_sql_seen))
+                stack.enter_context(connections[alias].execute_wrapper(raw_sql_seen))
             yield collected
     finally:
         _collected.reset(token)
@@ -155,16 +154,11 @@ def generic_key(model, content_type, object_id):
 def anchor_fields(model):
     """The fields whose value alone picks the rows of a list: the key, unique values,
     links to other rows (foreign keys, and a generic link's type and id)."""
-    generic = {
-        name
-        for field in model._meta.private_fields
-        if hasattr(field, "fk_field")
-        for name in (field.ct_field, field.fk_field)
-    }
+    generic = {name for pair in generic_links(model) for name in pair}
     return tuple(
         field
         for field in model._meta.concrete_fields
-        if field.primary_key or field.unique or field.is_relation or field.name in generic
+        if field.primary_key or field.unique or field.is_relation or field.attname in generic
     )
 
 
@@ -446,14 +440,10 @@ class ReadAttribute(DeferredAttribute):
 
 
 def stamp(keys):
-    """Stamp ``keys`` with a new content version, in the current transaction; purge them
-    from shared caches once it commits."""
-    if not keys:
-        return
-    ContentVersion.bump(keys)
-    from . import purge
-
-    purge.after_commit(keys)
+    """Stamp ``keys`` with a new content version, in the current transaction (which purges
+    them from shared caches once it commits)."""
+    if keys:
+        ContentVersion.bump(keys)
 
 
 def before_save(sender, instance, raw=False, **kwargs):

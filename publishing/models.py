@@ -29,7 +29,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken, AuthTokenManager
 
-from . import preview
+from . import preview, purge
 from .guard import GuardedQuerySet
 
 
@@ -526,9 +526,13 @@ class ContentVersion(models.Model):
     def bump(cls, keys=("all",)):
         """Count a change to what ``keys`` name (every answer depends on "all"), in the
         caller's transaction: the counter's row lock orders concurrent changes, so a
-        reader that sees a number sees every key stamped with it or less."""
+        reader that sees a number sees every key stamped with it or less. Shared caches
+        are purged of ``keys`` once the transaction commits: every change passes here,
+        the signals' and the management commands' alike (:mod:`publishing.purge`; a
+        command waits for it with ``purge.wait()`` before it exits)."""
         now = timezone.now()
-        with transaction.atomic(using=router.db_for_write(cls)):
+        using = router.db_for_write(cls)
+        with transaction.atomic(using=using):
             if not cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=now):
                 cls.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
             number = cls.objects.values_list("number", flat=True).get(pk=1)
@@ -538,6 +542,7 @@ class ContentVersion(models.Model):
                 unique_fields=["key"],
                 update_fields=["number"],
             )
+        purge.after_commit(keys, using=using)
         return number
 
 

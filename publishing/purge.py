@@ -30,16 +30,12 @@ BACKOFF = (0.1, 0.5, 2.0)
 TIMEOUT = 5
 
 
-def purge_urls():
-    return [url for url in getattr(settings, "CACHE_PURGE_URLS", ()) if url]
-
-
-def after_commit(keys):
-    """Purge ``keys`` once the current transaction commits (at once outside one), with
-    every other key the transaction touches: one batch per transaction."""
-    if not purge_urls():
+def after_commit(keys, using=None):
+    """Purge ``keys`` once the current transaction on ``using`` commits (at once outside
+    one), with every other key the transaction touches: one batch per transaction."""
+    if not settings.CACHE_PURGE_URLS:
         return
-    for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
+    for _savepoints, callback, _robust in transaction.get_connection(using).run_on_commit:
         if hasattr(callback, "purge_keys"):
             callback.purge_keys.update(keys)
             return
@@ -48,7 +44,7 @@ def after_commit(keys):
         _purger().send(sorted(send.purge_keys))
 
     send.purge_keys = set(keys)
-    transaction.on_commit(send)
+    transaction.on_commit(send, using=using)
 
 
 def send_purge(url, keys):
@@ -90,7 +86,7 @@ class Purger:
                     break
             ordered = sorted(keys)
             try:
-                for url in purge_urls():
+                for url in settings.CACHE_PURGE_URLS:
                     for start in range(0, len(ordered), BATCH):
                         self.deliver(url, ordered[start : start + BATCH])
             finally:
@@ -131,4 +127,6 @@ def _purger():
 
 
 def wait(seconds=10):
+    """Until everything handed over so far was sent: a management command calls it before
+    it exits, since the purging thread dies with the process."""
     return _instance.wait(seconds) if _instance is not None else True

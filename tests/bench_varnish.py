@@ -59,7 +59,8 @@ def measure(env, folder, args):
     return {"rows": rows, "target": TARGET}
 
 
-def table(result, markdown=False):
+def table(result):
+    """The header and rows of the Varnish table (tests.bench renders it)."""
     header = ["endpoint", "path", "Varnish", "gunicorn req/s", "Varnish req/s"]
     header += ["gunicorn p99 ms", "Varnish p99 ms", "errors", "Varnish / gunicorn"]
     rows = [
@@ -76,14 +77,7 @@ def table(result, markdown=False):
         ]
         for row in result["rows"]
     ]
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        for row in [header, *rows]
-    )
+    return header, rows
 
 
 def section(report, markdown):
@@ -98,7 +92,7 @@ def section(report, markdown):
     lowest = min((row["ratio"] for row in cached), default=0.0)
     yield (
         "Varnish in front of gunicorn, both warm, 1x content (deploy/varnish/default.vcl)",
-        table(result, markdown),
+        bench.render(*table(result), markdown),
         [
             f"lowest ratio among the answers Varnish keeps: {lowest:.2f} (target "
             f"{result['target']:.0f}x: {'met' if lowest >= result['target'] else 'missed'})",

@@ -227,12 +227,17 @@ def serving(count, ports=(), workers=1, **settings):
             wait_until_serving(server)
         yield servers
     finally:
-        for server in servers:
-            server.process.terminate()
-        for server in servers:
-            try:
-                server.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-                server.process.wait(timeout=5)
+        stop(servers)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop(servers, seconds=15):
+    """Ask ``servers`` to stop; kill those still running after ``seconds``."""
+    for server in servers:
+        server.process.terminate()
+    for server in servers:
+        try:
+            server.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=5)

@@ -3,7 +3,6 @@ test's gunicorn: started as a foreground child with a working directory of its o
 /tmp and a free port, and stopped with the test."""
 
 import contextlib
-import http.client
 import shutil
 import subprocess
 import tempfile
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from tests.tools import ROOT, Tool, _executable
 
-from .servers import free_port
+from .servers import Server, free_port, stop
 
 VARNISHD = Tool(
     "varnishd",
@@ -24,30 +23,14 @@ VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 
 
 @dataclass
-class Varnish:
-    process: subprocess.Popen
-    port: int
+class Varnish(Server):
+    """A server whose requests go through Varnish (``log``: varnishd's output)."""
+
     workdir: Path
-
-    def request(self, method, path, headers=None, body=None):
-        """(status, headers, body text) of one request through Varnish."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read().decode()
-        finally:
-            connection.close()
-
-    def get(self, path, headers=None):
-        return self.request("GET", path, headers=headers)
 
     @property
     def url(self):
         return f"http://127.0.0.1:{self.port}/"
-
-    def log(self):
-        return (self.workdir / "varnishd.log").read_text(errors="replace")
 
 
 def vcl_for(backend_port, folder):
@@ -82,27 +65,23 @@ def varnish_in_front_of(backend_port, threads=None):
     ]
     if threads:
         command += ["-p", f"thread_pool_min={threads}", "-p", "thread_pools=1"]
-    with (workdir / "varnishd.log").open("w") as output:
+    log = workdir / "varnishd.log"
+    with log.open("w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-    server = Varnish(process, port, workdir)
+    server = Varnish(process, port, log, workdir)
     try:
         deadline = time.monotonic() + 20
         while True:
             if process.poll() is not None:
-                raise AssertionError(f"varnishd stopped:\n{server.log()}")
+                raise AssertionError(f"varnishd stopped:\n{server.output()}")
             try:
                 server.get("/healthz")
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"varnishd did not answer:\n{server.log()}") from None
+                    raise AssertionError(f"varnishd did not answer:\n{server.output()}") from None
                 time.sleep(0.1)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop([server], seconds=10)
         shutil.rmtree(workdir, ignore_errors=True)

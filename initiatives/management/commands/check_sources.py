@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from initiatives.links import check_address
 from initiatives.models import LinkStatus, Source
+from publishing import purge
 from publishing.models import ContentVersion
 from publishing.workflow import record_bookkeeping
 
@@ -66,5 +67,6 @@ class Command(BaseCommand):
                     self.stdout.write(f"{source.title}: {source.link_report} ({source.url})")
         if readers_see_change:
             ContentVersion.bump()
+            purge.wait()
         summary = ", ".join(f"{count} {status}" for status, count in counts.items())
         self.stdout.write(f"Checked {len(sources)} source addresses: {summary}.")

@@ -28,7 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from publishing import cache
+from publishing import cache, purge
 from publishing.history import content_count
 from publishing.models import ContentVersion
 
@@ -109,6 +109,7 @@ class Command(BaseCommand):
             details.append(f"content version {version}, so cached pages are not reused")
         summary = f" ({'; '.join(details)})" if details else ""
         self.stdout.write(f"Restored {target} from {path}{summary}.")
+        purge.wait()
         pending = unapplied_migrations(connection)
         if pending:
             self.stderr.write(

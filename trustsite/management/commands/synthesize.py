@@ -28,6 +28,7 @@ from initiatives.models import (
     Source,
 )
 from minerals.models import Application, Mineral
+from publishing import purge
 from publishing.guard import loading
 from publishing.models import ContentVersion, refresh_statistics
 
@@ -140,6 +141,7 @@ class Command(BaseCommand):
             for number in range(first, first + factor):
                 self.add_copy(Copier(number, codes), seed)
             ContentVersion.bump()
+        purge.wait()
         refresh_statistics()
         added = factor * sum(len(items) for items in seed.values())
         self.stdout.write(
@@ -223,4 +225,5 @@ class Command(BaseCommand):
                 deleted, _ = model.objects.filter(slug__startswith=PREFIX).delete()
                 counts[model._meta.verbose_name_plural] = deleted
             ContentVersion.bump()
+        purge.wait()
         self.stdout.write(f"Removed the synthetic content ({sum(counts.values())} rows).")
