@@ -14,7 +14,10 @@ no request to any host. The HTML's base address is a name that cannot resolve
 
 Rendering takes a good part of a second, so the PDF's bytes are cached, keyed by the
 item, the language, the release and the content's state (:func:`publishing.cache.content_state`):
-an entry made before any change is simply never asked for again.
+an entry made before any change is simply never asked for again. Each entry keeps the
+dependency keys of what the sheet was made from, and a sheet served from it records them
+again (:func:`publishing.dependencies.record`), so the page cache that keeps the answer
+knows which changes make it stale.
 """
 
 import functools
@@ -36,7 +39,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView
 from fontTools.ttLib import woff2
 
-from . import preview
+from . import dependencies, preview
 from .cache import content_state
 from .versions import current_version, version_url
 
@@ -168,12 +171,17 @@ class SheetView(DetailView):
         key = ".".join(
             ["sheet", settings.RELEASE, model._meta.label_lower, str(pk), get_language(), state.key]
         )
-        pdf = cache.get(key)
-        hit = pdf is not None
-        if not hit:
-            self.object = self.get_object()
-            pdf = self.render_sheet()
-            cache.set(key, pdf, CACHE_SECONDS)
+        cached = cache.get(key)
+        hit = cached is not None
+        if hit:
+            pdf, keys = cached
+        else:
+            with dependencies.collecting() as collected:
+                self.object = self.get_object()
+                pdf = self.render_sheet()
+            keys = frozenset(collected.keys)
+            cache.set(key, (pdf, keys), CACHE_SECONDS)
+        dependencies.record(*keys)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             False, f"{self.filename_prefix}-{self.kwargs[self.slug_url_kwarg]}-{get_language()}.pdf"
