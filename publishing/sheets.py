@@ -28,7 +28,7 @@ from django.views.generic import DetailView
 
 from . import dependencies, preview
 from .cache import content_state
-from .versions import current_version, version_url
+from .versions import current_version, dated, page_url
 
 #: How long a rendered sheet stays in the cache; its key changes with the content anyway.
 CACHE_SECONDS = 60 * 60 * 24
@@ -96,12 +96,11 @@ class SheetView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
-        version = current_version(item)
-        page = item.get_absolute_url().partition("#")[0]
+        version_date, version_address = dated(item, current_version(item))
         context.update(
             item=item,
-            version_date=version.date if version is not None else item.updated,
-            version_address=version_url(item, version.date) if version is not None else page,
-            page_address=page,
+            version_date=version_date,
+            version_address=version_address,
+            page_address=page_url(item),
         )
         return context

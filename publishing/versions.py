@@ -36,10 +36,25 @@ def stamp(moment):
     return moment.astimezone(UTC).strftime(STAMP_FORMAT)
 
 
+def page_url(item):
+    """The address of ``item``'s page in the active language, without the anchor that an
+    item shown on another item's page has."""
+    return item.get_absolute_url().partition("#")[0]
+
+
 def version_url(item, moment):
     """The permanent address of ``item``'s version that went live at ``moment``, in the
     active language."""
-    return f"{item.get_absolute_url().partition('#')[0]}versions/{stamp(moment)}/"
+    return f"{page_url(item)}versions/{stamp(moment)}/"
+
+
+def dated(item, version):
+    """``(date, address)`` naming ``item`` as of ``version``, a public change: the date it
+    went live and its version's permanent address; for an item the change log has never
+    recorded (``version`` None), when it was last updated and its page."""
+    if version is None:
+        return item.updated, page_url(item)
+    return version.date, version_url(item, version.date)
 
 
 def compare_url(item, older, newer):

@@ -43,7 +43,7 @@ def share_link(request, token):
     if not link.is_valid:
         return render(request, "publishing/share_expired.html", {"link": link}, status=410)
     try:
-        match = resolve(item.get_absolute_url().partition("#")[0])
+        match = resolve(versions.page_url(item))
     except Resolver404 as error:
         raise Http404("This item has no page to preview.") from error
     request.share_link = link
@@ -129,9 +129,7 @@ class PublicItemMixin(PreviewableMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
-        context["last_change"] = (
-            PublicChange.filter_item(item).filter(date__lte=timezone.now()).first()
-        )
+        context["last_change"] = versions.current_version(item)
         context["changes_url"] = reverse("item-changes", args=[item._meta.model_name, item.slug])
         return context
 

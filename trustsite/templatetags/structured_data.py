@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from publishing import versions
 from publishing.datapackage import DESCRIPTOR
 from publishing.translation import for_reader
 from trustsite import data
@@ -115,8 +116,7 @@ def dataset(request, title, description, table_name):
 def article(context, title, description, item):
     """An item page: an Article about the item, dated when its public content last changed."""
     request = context["request"]
-    last_change = context.get("last_change")
-    modified = last_change.date if last_change is not None else item.updated
+    modified, _address = versions.dated(item, context.get("last_change"))
     about_name = next(
         (
             for_reader(item, name)
