@@ -63,7 +63,7 @@ def public_changes():
         condition |= Q(
             content_type=ContentType.objects.get_for_model(model), object_id__in=public_ids
         )
-    return versions.with_earlier(
+    return (
         PublicChange.objects.filter(date__lte=timezone.now())
         .filter(condition)
         .select_related("content_type")
@@ -77,14 +77,15 @@ def public_changes():
 
 
 class ChangeLogView(ListView):
-    """What changed on the site, newest first; optionally for one item."""
+    """What changed on the site, newest first; optionally for one item. Each entry links
+    to the version before it (:func:`publishing.versions.with_earlier`)."""
 
     template_name = "publishing/change_log.html"
     context_object_name = "entries"
     paginate_by = 50
 
     def get_queryset(self):
-        entries = public_changes()
+        entries = versions.with_earlier(public_changes())
         if "slug" in self.kwargs:
             self.item = self.get_item()
             entries = entries.filter(
