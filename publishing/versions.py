@@ -26,6 +26,10 @@ from . import history
 from .models import Change, PublicChange, Publishable, meets
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%MZ"
+#: The models whose items have pages of versions, as the apps' URLconfs route them
+#: (:func:`publishing.views.version_patterns` adds each). An item of any other kind is
+#: shown on another item's page and has no versions of its own to link to.
+VERSIONED_MODELS = set()
 #: How many links deep a version's related items are read as they were (the item's
 #: neighbours, and what those show of theirs: an application's sector).
 DEPTH = 2
@@ -40,6 +44,11 @@ def page_url(item):
     """The address of ``item``'s page in the active language, without the anchor that an
     item shown on another item's page has."""
     return item.get_absolute_url().partition("#")[0]
+
+
+def has_version_pages(item):
+    """Whether ``item``'s versions have pages of their own."""
+    return type(item) in VERSIONED_MODELS
 
 
 def version_url(item, moment):

@@ -229,6 +229,7 @@ class VersionCompareView(TemplateView):
 def version_patterns(prefix, model, detail_view, name):
     """The addresses of an item page's versions and of their comparison, for an app's
     URLconf: ``<prefix>/<slug>/versions/<version>/`` and ``…/compare/<other>/``."""
+    versions.VERSIONED_MODELS.add(model)
     return [
         path(
             f"{prefix}/<slug:slug>/versions/<str:version>/",
