@@ -11,7 +11,7 @@ downloads and the API never disagree.
 
 A content app makes its items citable by giving the model a ``reader_title()`` (the
 item's title in the active language, current Hindi or else English) and routing
-:func:`citation_paths` beside its item pages.
+:func:`publishing.views.item_paths` beside its item pages (its citations and versions).
 """
 
 import functools

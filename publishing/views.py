@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from . import history, preview, versions
+from .citations import citation_paths
 from .middleware import show_preview
 from .models import PublicChange, ShareLink, can_see_unpublished
 
@@ -241,4 +242,14 @@ def version_patterns(prefix, model, detail_view, name):
             VersionCompareView.as_view(model=model),
             name=f"{name}-versions-compare",
         ),
+    ]
+
+
+def item_paths(prefix, model, detail_view, name):
+    """The addresses beside each of ``model``'s pages (``<prefix>/<slug>/``), for an app's
+    URLconf: its citation files (:func:`publishing.citations.citation_paths`) and its
+    versions (:func:`version_patterns`)."""
+    return [
+        *citation_paths(f"{prefix}/", model, name),
+        *version_patterns(prefix, model, detail_view, name),
     ]
