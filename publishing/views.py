@@ -128,10 +128,14 @@ class ChangeLogView(ListView):
 class PublicItemMixin(PreviewableMixin):
     """For an item's public page: previews for staff, and when its content last changed."""
 
+    def get_last_change(self):
+        """The public change that made the version the page shows: the current one."""
+        return versions.current_version(self.object)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
-        context["last_change"] = versions.current_version(item)
+        context["last_change"] = self.get_last_change()
         context["changes_url"] = reverse("item-changes", args=[item._meta.model_name, item.slug])
         return context
 
@@ -176,10 +180,13 @@ class VersionMixin:
                 names.append(name)
         return names
 
+    def get_last_change(self):
+        """The change that made this version (the item page's current one is not read)."""
+        return self.version
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            last_change=self.version,
             public_version=self.version,
             version_urls=self.urls,
             current_url=self.current_url,
