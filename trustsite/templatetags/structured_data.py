@@ -24,10 +24,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from publishing import versions
+from publishing.addresses import site_url
 from publishing.datapackage import DESCRIPTOR
+from publishing.downloads import CSV_TYPE
 from publishing.translation import for_reader
 from trustsite import data
-from trustsite.context_processors import site_url
 
 register = template.Library()
 
@@ -82,7 +83,7 @@ def dataset(request, title, description, table_name):
     version, modified, coverage = data.dataset_facts(request)
     distribution = []
     if table_name:
-        distribution.append(download(request, f"{table_name}.csv", data.CSV_TYPE))
+        distribution.append(download(request, f"{table_name}.csv", CSV_TYPE))
     distribution += [
         download(request, DESCRIPTOR, data.JSON_TYPE),
         download(request, data.ZIP_NAME, data.ZIP_TYPE),
