@@ -1,7 +1,6 @@
 from django.urls import path
 
-from publishing.citations import citation_paths
-from publishing.views import version_patterns
+from publishing.views import item_paths
 
 from . import views
 from .models import Figure, Initiative, Milestone, Sector
@@ -26,12 +25,8 @@ urlpatterns = [
     path("figures/<slug:slug>/", views.FigureDetailView.as_view(), name="figure-detail"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("timeline/<slug:slug>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
-    *citation_paths("initiatives/", Initiative, "initiative"),
-    *citation_paths("sectors/", Sector, "sector"),
-    *citation_paths("figures/", Figure, "figure"),
-    *citation_paths("timeline/", Milestone, "milestone"),
-    *version_patterns("initiatives", Initiative, views.InitiativeDetailView, "initiative"),
-    *version_patterns("sectors", Sector, views.SectorDetailView, "sector"),
-    *version_patterns("figures", Figure, views.FigureDetailView, "figure"),
-    *version_patterns("timeline", Milestone, views.MilestoneDetailView, "milestone"),
+    *item_paths("initiatives", Initiative, views.InitiativeDetailView, "initiative"),
+    *item_paths("sectors", Sector, views.SectorDetailView, "sector"),
+    *item_paths("figures", Figure, views.FigureDetailView, "figure"),
+    *item_paths("timeline", Milestone, views.MilestoneDetailView, "milestone"),
 ]

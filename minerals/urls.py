@@ -1,7 +1,6 @@
 from django.urls import path
 
-from publishing.citations import citation_paths
-from publishing.views import version_patterns
+from publishing.views import item_paths
 
 from . import views
 from .models import Mineral
@@ -12,7 +11,6 @@ urlpatterns = [
     path("minerals/", views.MineralListView.as_view(), name="mineral-list"),
     path("minerals/matrix/", views.MatrixView.as_view(), name="matrix"),
     path("minerals/<slug:slug>/", views.MineralDetailView.as_view(), name="mineral-detail"),
-    *citation_paths("minerals/", Mineral, "mineral"),
     path("minerals/<slug:slug>/sheet.pdf", views.MineralSheetView.as_view(), name="mineral-sheet"),
-    *version_patterns("minerals", Mineral, views.MineralDetailView, "mineral"),
+    *item_paths("minerals", Mineral, views.MineralDetailView, "mineral"),
 ]

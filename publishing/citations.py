@@ -11,7 +11,7 @@ downloads and the API never disagree.
 
 A content app makes its items citable by giving the model a ``reader_title()`` (the
 item's title in the active language, current Hindi or else English) and routing
-:func:`citation_paths` beside its item pages.
+:func:`publishing.views.item_paths` beside its item pages (its citations and versions).
 """
 
 import functools
@@ -45,7 +45,7 @@ from lxml import etree
 
 from .addresses import site_url
 from .translation import LANGUAGE as HINDI
-from .versions import current_version, stamp, version_url
+from .versions import current_version, dated, page_url, stamp
 
 #: CSL-JSON's registered media type.
 CSL_JSON_TYPE = "application/vnd.citationstyles.csl+json"
@@ -107,10 +107,7 @@ def csl_item(item, request, version=CURRENT, today=None):
     """
     if version is CURRENT:
         version = current_version(item)
-    if version is not None:
-        issued, address = version.date, version_url(item, version.date)
-    else:
-        issued, address = item.updated, item.get_absolute_url().partition("#")[0]
+    issued, address = dated(item, version)
     today = today or timezone.localdate()
     site = settings.SITE_NAME
     record = {
@@ -331,7 +328,7 @@ def citation_paths(prefix, model, name):
 
 def download_links(item):
     """``[(format name, address)]`` of the item's citation files, in the active language."""
-    page = item.get_absolute_url().partition("#")[0]
+    page = page_url(item)
     return [
         ("BibTeX", f"{page}cite.bib"),
         ("RIS", f"{page}cite.ris"),

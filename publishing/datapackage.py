@@ -28,13 +28,12 @@ from rest_framework import serializers
 from .api.languages import DEFAULT
 from .api.renderers import csv_rows
 from .api.serializers import PUBLICATION_FIELDS, HindiTranslationField, SlugHyperlinkField
-from .downloads import csv_lines
+from .downloads import CSV_TYPE, csv_lines
 from .models import visible_related
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
-CSV_MEDIA_TYPE = "text/csv"
 #: The file names inside the zip and beside /data/datapackage.json.
 DESCRIPTOR = "datapackage.json"
 #: The API's columns a package leaves out: its own links (the item's, and its citation's:
@@ -146,7 +145,7 @@ class Table:
             "type": "table",
             "path": self.path,
             "format": "csv",
-            "mediatype": CSV_MEDIA_TYPE,
+            "mediatype": CSV_TYPE,
             "encoding": "utf-8",
             "title": str(self.title),
             "description": str(self.description),

@@ -12,7 +12,9 @@ from django.http import StreamingHttpResponse
 
 from .cache import content_state, streamed_etag
 
-CSV_TYPE = "text/csv; charset=utf-8"
+#: CSV's media type, for every CSV the site serves or describes (the data package's too).
+CSV_TYPE = "text/csv"
+CSV_CONTENT_TYPE = f"{CSV_TYPE}; charset=utf-8"
 #: What a spreadsheet takes as the start of a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: Put before such text, so a spreadsheet shows it instead of running it.
@@ -55,8 +57,8 @@ def csv_lines(header, rows):
 def csv_download(request, filename, header, rows):
     """A streamed CSV answer, with validators from the content's state (its body is never
     held whole, so it cannot be hashed)."""
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_TYPE)
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     state = getattr(request, "content_state", None) or content_state()
-    response["ETag"] = streamed_etag(request, state, CSV_TYPE)
+    response["ETag"] = streamed_etag(request, state, CSV_CONTENT_TYPE)
     return response

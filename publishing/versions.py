@@ -26,6 +26,10 @@ from . import history
 from .models import Change, PublicChange, Publishable, meets
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%MZ"
+#: The models whose items have pages of versions, as the apps' URLconfs route them
+#: (:func:`publishing.views.version_patterns` adds each). An item of any other kind is
+#: shown on another item's page and has no versions of its own to link to.
+VERSIONED_MODELS = set()
 #: How many links deep a version's related items are read as they were (the item's
 #: neighbours, and what those show of theirs: an application's sector).
 DEPTH = 2
@@ -36,10 +40,30 @@ def stamp(moment):
     return moment.astimezone(UTC).strftime(STAMP_FORMAT)
 
 
+def page_url(item):
+    """The address of ``item``'s page in the active language, without the anchor that an
+    item shown on another item's page has."""
+    return item.get_absolute_url().partition("#")[0]
+
+
+def has_version_pages(item):
+    """Whether ``item``'s versions have pages of their own."""
+    return type(item) in VERSIONED_MODELS
+
+
 def version_url(item, moment):
     """The permanent address of ``item``'s version that went live at ``moment``, in the
     active language."""
-    return f"{item.get_absolute_url().partition('#')[0]}versions/{stamp(moment)}/"
+    return f"{page_url(item)}versions/{stamp(moment)}/"
+
+
+def dated(item, version):
+    """``(date, address)`` naming ``item`` as of ``version``, a public change: the date it
+    went live and its version's permanent address; for an item the change log has never
+    recorded (``version`` None), when it was last updated and its page."""
+    if version is None:
+        return item.updated, page_url(item)
+    return version.date, version_url(item, version.date)
 
 
 def compare_url(item, older, newer):

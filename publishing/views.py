@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from . import history, preview, versions
+from .citations import citation_paths
 from .middleware import show_preview
 from .models import PublicChange, ShareLink, can_see_unpublished
 
@@ -43,7 +44,7 @@ def share_link(request, token):
     if not link.is_valid:
         return render(request, "publishing/share_expired.html", {"link": link}, status=410)
     try:
-        match = resolve(item.get_absolute_url().partition("#")[0])
+        match = resolve(versions.page_url(item))
     except Resolver404 as error:
         raise Http404("This item has no page to preview.") from error
     request.share_link = link
@@ -63,7 +64,7 @@ def public_changes():
         condition |= Q(
             content_type=ContentType.objects.get_for_model(model), object_id__in=public_ids
         )
-    return versions.with_earlier(
+    return (
         PublicChange.objects.filter(date__lte=timezone.now())
         .filter(condition)
         .select_related("content_type")
@@ -77,14 +78,15 @@ def public_changes():
 
 
 class ChangeLogView(ListView):
-    """What changed on the site, newest first; optionally for one item."""
+    """What changed on the site, newest first; optionally for one item. Each entry links
+    to the version before it (:func:`publishing.versions.with_earlier`)."""
 
     template_name = "publishing/change_log.html"
     context_object_name = "entries"
     paginate_by = 50
 
     def get_queryset(self):
-        entries = public_changes()
+        entries = versions.with_earlier(public_changes())
         if "slug" in self.kwargs:
             self.item = self.get_item()
             entries = entries.filter(
@@ -126,12 +128,14 @@ class ChangeLogView(ListView):
 class PublicItemMixin(PreviewableMixin):
     """For an item's public page: previews for staff, and when its content last changed."""
 
+    def get_last_change(self):
+        """The public change that made the version the page shows: the current one."""
+        return versions.current_version(self.object)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
-        context["last_change"] = (
-            PublicChange.filter_item(item).filter(date__lte=timezone.now()).first()
-        )
+        context["last_change"] = self.get_last_change()
         context["changes_url"] = reverse("item-changes", args=[item._meta.model_name, item.slug])
         return context
 
@@ -176,10 +180,13 @@ class VersionMixin:
                 names.append(name)
         return names
 
+    def get_last_change(self):
+        """The change that made this version (the item page's current one is not read)."""
+        return self.version
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            last_change=self.version,
             public_version=self.version,
             version_urls=self.urls,
             current_url=self.current_url,
@@ -230,6 +237,7 @@ class VersionCompareView(TemplateView):
 def version_patterns(prefix, model, detail_view, name):
     """The addresses of an item page's versions and of their comparison, for an app's
     URLconf: ``<prefix>/<slug>/versions/<version>/`` and ``…/compare/<other>/``."""
+    versions.VERSIONED_MODELS.add(model)
     return [
         path(
             f"{prefix}/<slug:slug>/versions/<str:version>/",
@@ -241,4 +249,14 @@ def version_patterns(prefix, model, detail_view, name):
             VersionCompareView.as_view(model=model),
             name=f"{name}-versions-compare",
         ),
+    ]
+
+
+def item_paths(prefix, model, detail_view, name):
+    """The addresses beside each of ``model``'s pages (``<prefix>/<slug>/``), for an app's
+    URLconf: its citation files (:func:`publishing.citations.citation_paths`) and its
+    versions (:func:`version_patterns`)."""
+    return [
+        *citation_paths(f"{prefix}/", model, name),
+        *version_patterns(prefix, model, detail_view, name),
     ]

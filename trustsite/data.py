@@ -20,17 +20,16 @@ from initiatives import api as initiatives_api
 from initiatives.models import Initiative, Milestone, Point, Section, Source
 from initiatives.serializers import PointRowSerializer, SectionRowSerializer
 from minerals import api as minerals_api
+from publishing.addresses import site_url
 from publishing.api.serializers import singular
 from publishing.datapackage import DESCRIPTOR, DataPackage, LinkTable, SerializerTable
+from publishing.downloads import CSV_CONTENT_TYPE
 from publishing.versions import stamp
 from publishing.views import public_changes
-
-from .context_processors import site_url
 
 ZIP_NAME = "trustsite-data.zip"
 JSON_TYPE = "application/json"
 ZIP_TYPE = "application/zip"
-CSV_TYPE = "text/csv"
 
 #: The tables of the content types, in the order the package lists them; the API
 #: resource each one is.
@@ -182,7 +181,7 @@ class DataFileView(View):
         table = PACKAGE.table(name.removesuffix(".csv")) if name.endswith(".csv") else None
         if table is None:
             raise Http404("The data package has no such file.")
-        response = HttpResponse(table.csv(request), content_type=f"{CSV_TYPE}; charset=utf-8")
+        response = HttpResponse(table.csv(request), content_type=CSV_CONTENT_TYPE)
         return self.download(response, name)
 
     @staticmethod

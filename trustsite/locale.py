@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_noop
 
-from .context_processors import site_url
+from publishing.addresses import site_url
 
 #: Each language's name in its own script, for the switcher.
 NAMES = {"en": "English", "hi": "हिंदी"}

@@ -1,7 +1,6 @@
 """The addresses of an item's dated versions, for templates (named by publishing.versions)."""
 
 from django import template
-from django.urls import Resolver404, resolve
 
 from publishing import versions
 
@@ -12,14 +11,9 @@ register = template.Library()
 def version_url(item, moment):
     """The permanent address of ``item``'s version that went live at ``moment``; nothing
     for an item with no page of versions (one shown on another item's page)."""
-    if item is None or moment is None or not hasattr(item, "get_absolute_url"):
+    if item is None or moment is None or not versions.has_version_pages(item):
         return ""
-    address = versions.version_url(item, moment)
-    try:
-        resolve(address)
-    except Resolver404:
-        return ""
-    return address
+    return versions.version_url(item, moment)
 
 
 @register.simple_tag

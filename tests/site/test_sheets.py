@@ -20,10 +20,10 @@ from django.utils import translation
 from initiatives.models import Initiative, Sector
 from minerals.models import Mineral
 from publishing import cache as page_cache
-from publishing import sheets
+from publishing import pdf as sheets
 from publishing.models import Status
+from publishing.pdf import SHEET_ORIGIN, RefusedAddress, StaticFilesFetcher, render_pdf
 from publishing.roles import EDITOR, PUBLISHER
-from publishing.sheets import SHEET_ORIGIN, RefusedAddress, StaticFilesFetcher, render_pdf
 from tests.conftest import CONTENT_FIXTURES
 from tests.editorial.conftest import admin_url, logged_in, member_of, open_change_form
 from tests.factories import arranged

@@ -23,10 +23,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from publishing import versions
+from publishing.addresses import site_url
 from publishing.datapackage import DESCRIPTOR
+from publishing.downloads import CSV_TYPE
 from publishing.translation import for_reader
 from trustsite import data
-from trustsite.context_processors import site_url
 
 register = template.Library()
 
@@ -81,7 +83,7 @@ def dataset(request, title, description, table_name):
     version, modified, coverage = data.dataset_facts(request)
     distribution = []
     if table_name:
-        distribution.append(download(request, f"{table_name}.csv", data.CSV_TYPE))
+        distribution.append(download(request, f"{table_name}.csv", CSV_TYPE))
     distribution += [
         download(request, DESCRIPTOR, data.JSON_TYPE),
         download(request, data.ZIP_NAME, data.ZIP_TYPE),
@@ -115,8 +117,7 @@ def dataset(request, title, description, table_name):
 def article(context, title, description, item):
     """An item page: an Article about the item, dated when its public content last changed."""
     request = context["request"]
-    last_change = context.get("last_change")
-    modified = last_change.date if last_change is not None else item.updated
+    modified, _address = versions.dated(item, context.get("last_change"))
     about_name = next(
         (
             for_reader(item, name)
