@@ -452,16 +452,17 @@ def record_public_change(item, public_before):
 # Operations that are not a save of the item ------------------------------------
 
 
-def record_baseline(item, versions, described):
+def record_baseline(item, versions, described, status=None):
     """An item's first recorded change also records how it was before (``versions`` and
-    ``described``, as ``history.snapshot`` and ``history.describe`` give them), so it can
-    be reverted to the content it had when it was loaded."""
+    ``described``, as ``history.snapshot`` and ``history.describe`` give them, and its
+    ``status`` then, if no longer the item's), so it can be reverted to the content it had
+    when it was loaded."""
     return history.store(
         item,
         versions,
         user=None,
         action=Change.Action.BASELINE,
-        status=item.status,
+        status=status or item.status,
         snapshot=described,
     )
 

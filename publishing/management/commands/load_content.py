@@ -19,7 +19,7 @@ from django.db.models.signals import post_save
 
 from publishing import history
 from publishing.models import Change, Draft, refresh_statistics
-from publishing.workflow import record_public_change
+from publishing.workflow import record_baseline, record_public_change
 
 RELOAD_COMMAND = "manage.py load_content --reload"
 
@@ -137,14 +137,7 @@ class Reload:
         """History for one overwritten item: its version before (if it had no history) and
         the reloaded one; and the public change log, if the public sees the change."""
         if baseline is not None:
-            history.store(
-                item,
-                baseline,
-                user=None,
-                action=Change.Action.BASELINE,
-                status=old.status,
-                snapshot=before,
-            )
+            record_baseline(item, baseline, before, status=old.status)
         after = history.describe(item)
         history.store(
             item,
