@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import BODY_HELP, SUMMARY_HELP, Figure, Initiative, Sector, Sourced
 from publishing.addresses import page_address
-from publishing.translation import Translated, for_reader, hindi
+from publishing.translation import Translated, english, hindi
 
 
 class Mineral(Translated, Sourced):
@@ -115,14 +115,17 @@ class Application(Translated, Sourced):
             )
         ]
 
-    def __str__(self):
-        return f"{self.mineral.name} in {self.sector.name}: {self.use}"
-
-    def reader_str(self):
-        return gettext("%(mineral)s in %(sector)s: %(use)s") % {
-            "mineral": for_reader(self.mineral, "name"),
-            "sector": for_reader(self.sector, "name"),
-            "use": for_reader(self, "use"),
+    def named(self, text):
+        """In English for str(); in the reader's language, its frame included, otherwise."""
+        frame = (
+            "%(mineral)s in %(sector)s: %(use)s"
+            if text is english
+            else gettext("%(mineral)s in %(sector)s: %(use)s")
+        )
+        return frame % {
+            "mineral": text(self.mineral, "name"),
+            "sector": text(self.sector, "name"),
+            "use": text(self, "use"),
         }
 
     def get_absolute_url(self):

@@ -110,11 +110,12 @@ class ChangeLogView(ListView):
 
     def get_context_data(self, **kwargs):
         item = getattr(self, "item", None)
+        name = item.reader_str() if item else ""
         return super().get_context_data(
             item=item,
-            page_title=_("Changes to %(item)s") % {"item": item} if item else _("Changes"),
+            page_title=_("Changes to %(item)s") % {"item": name} if item else _("Changes"),
             page_description=(
-                _("What changed in %(item)s on the site, and when.") % {"item": item}
+                _("What changed in %(item)s on the site, and when.") % {"item": name}
                 if item
                 else _(
                     "What was added to or changed on the site, newest first, with the old "

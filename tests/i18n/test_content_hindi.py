@@ -303,6 +303,34 @@ def test_the_hindi_change_feed_names_the_changed_item_in_hindi(content, publishe
     assert summary.startswith("बदला गया: ") and '<span lang="en">' in summary
 
 
+def test_the_hindi_change_log_names_items_in_hindi_and_marks_outdated_names_english(
+    content, publisher_client
+):
+    sector = Sector.objects.get(slug="semiconductors")
+    data = open_change_form(publisher_client, sector)
+    data["body"] = data["body"] + "\n\nOne more sentence."
+    data["_publish"] = "Publish"
+    assert publisher_client.post(admin_url(sector, "change"), data).status_code == 302
+    mineral = Mineral.objects.get(slug="neodymium")
+    data = open_change_form(publisher_client, mineral)
+    data["name"] = "Neodymium metal"
+    data["_publish"] = "Publish"
+    assert publisher_client.post(admin_url(mineral, "change"), data).status_code == 302
+
+    hindi = page("/hi/changes/")
+    sector_changes = page(f"/hi/changes/sector/{sector.slug}/")
+
+    assert f'<a href="/hi/sectors/{sector.slug}/">{escape(sector.name_hi)}</a>' in hindi
+    assert (
+        f'<a href="/hi/minerals/{mineral.slug}/"><span class="untranslated" lang="en">'
+        "Neodymium metal (Nd)</span>" in hindi
+    )
+    assert f">{escape(sector.name)}<" not in hindi
+    assert escape(sector.name_hi) in re.search(r"<title>(.*?)</title>", sector_changes, re.S)[1]
+    assert f'<a href="/hi/sectors/{sector.slug}/">{escape(sector.name_hi)}</a>' in sector_changes
+    assert f'<a href="/sectors/{sector.slug}/">{escape(sector.name)}</a>' in page("/changes/")
+
+
 def test_the_hindi_figures_csv_has_hindi_columns_and_text_with_the_same_values(content):
     def rows(path):
         response = Client().get(path)

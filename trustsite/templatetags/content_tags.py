@@ -72,6 +72,23 @@ def marked(text, status):
 
 
 @register.simple_tag
+def reader_name(item):
+    """An item's name as reader_str() gives it, marked like {% translated %} when a field
+    it is made of is shown in English on the Hindi site (the change log, banners)."""
+    if not isinstance(item, Translated):
+        return format_html('<span lang="en">{}</span>', item) if in_hindi() else str(item)
+    statuses = []
+
+    def text(named_item, name):
+        words, status = reading(named_item, name)
+        statuses.append(status)
+        return words
+
+    name = item.named(text)
+    return marked(name, next((status for status in statuses if status), None))
+
+
+@register.simple_tag
 def source_title(source):
     """A source's title as it is cited: on the Hindi site its own Hindi title when it has
     one, else the title the document gives, marked English."""
