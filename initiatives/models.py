@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from publishing.addresses import page_address
 from publishing.guard import GuardedQuerySet
@@ -38,10 +39,10 @@ POSITION_HELP = "Its place in lists: lower numbers come first (0 to 32767)."
 class LinkStatus(models.TextChoices):
     """What a source's address answered when it was last checked (``check_sources``)."""
 
-    OK = "ok", "OK"
-    MOVED = "moved", "Moved (permanent redirect)"
-    DEAD = "dead", "Dead (4xx: not found, gone, refused)"
-    ERROR = "error", "Timeout or error (5xx, no answer)"
+    OK = "ok", gettext_lazy("OK")
+    MOVED = "moved", gettext_lazy("Moved (permanent redirect)")
+    DEAD = "dead", gettext_lazy("Dead (4xx: not found, gone, refused)")
+    ERROR = "error", gettext_lazy("Timeout or error (5xx, no answer)")
 
 
 #: Statuses under which readers need the archived copy instead.
@@ -136,12 +137,16 @@ class Source(Translated, Publishable):
     def link_report(self):
         """What the address answered when last checked, in words, for editors."""
         if self.link_status == LinkStatus.MOVED:
-            return f"Address moved to {self.final_url}"
-        archived = "; archived copy given" if self.archived_url else "; no archived copy"
+            return _("Address moved to %(address)s") % {"address": self.final_url}
+        words = {"error": self.link_error}
         if self.link_status == LinkStatus.DEAD:
-            return f"Address dead ({self.link_error}){archived}"
+            if self.archived_url:
+                return _("Address dead (%(error)s); archived copy given") % words
+            return _("Address dead (%(error)s); no archived copy") % words
         if self.link_status == LinkStatus.ERROR:
-            return f"Address unreachable ({self.link_error}){archived}"
+            if self.archived_url:
+                return _("Address unreachable (%(error)s); archived copy given") % words
+            return _("Address unreachable (%(error)s); no archived copy") % words
         return self.get_link_status_display()
 
     @property

@@ -9,7 +9,7 @@ the content come in pages of ``LIST_PAGE_SIZE``; every item has a page of its ow
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import translation
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 from django.views.generic import DetailView, ListView, View
 
 from publishing.downloads import csv_download
@@ -175,28 +175,29 @@ class FiguresCSVView(FigureQuerysetMixin, View):
     the Hindi is missing or outdated); the slugs, units, values and addresses are the
     same in both languages."""
 
+    #: The column names, in the language of the request when the header is written.
     HEADER = [
-        "slug",
-        "label",
-        "value",
-        "unit",
-        "qualifier",
-        "display_value",
-        "period",
-        "notes",
-        "part_of",
-        "initiative",
-        "country",
-        "sector",
-        "minerals",
-        "sources",
-        "url",
-        "updated",
+        pgettext_lazy("figures.csv column", "slug"),
+        pgettext_lazy("figures.csv column", "label"),
+        pgettext_lazy("figures.csv column", "value"),
+        pgettext_lazy("figures.csv column", "unit"),
+        pgettext_lazy("figures.csv column", "qualifier"),
+        pgettext_lazy("figures.csv column", "display_value"),
+        pgettext_lazy("figures.csv column", "period"),
+        pgettext_lazy("figures.csv column", "notes"),
+        pgettext_lazy("figures.csv column", "part_of"),
+        pgettext_lazy("figures.csv column", "initiative"),
+        pgettext_lazy("figures.csv column", "country"),
+        pgettext_lazy("figures.csv column", "sector"),
+        pgettext_lazy("figures.csv column", "minerals"),
+        pgettext_lazy("figures.csv column", "sources"),
+        pgettext_lazy("figures.csv column", "url"),
+        pgettext_lazy("figures.csv column", "updated"),
     ]
 
     def get(self, request, *args, **kwargs):
         figures = self.get_queryset().iterator(chunk_size=500)
-        header = [pgettext("figures.csv column", name) for name in self.HEADER]
+        header = [str(name) for name in self.HEADER]
         return csv_download(request, "figures.csv", header, self.rows(figures))
 
     def rows(self, figures):

@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, router
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.translation import gettext
 from reversion import revisions
 from reversion.models import Revision, Version
 
@@ -377,8 +378,8 @@ def who_changed_what(changes):
     """One sentence per change, for the message that refuses a stale edit."""
     lines = []
     for change in changes:
-        who = change.user.get_username() if change.user else "someone"
-        fields = ", ".join(entry["label"] for entry in change.changes) or "no fields"
+        who = change.user.get_username() if change.user else gettext("someone")
+        fields = ", ".join(entry["label"] for entry in change.changes) or gettext("no fields")
         lines.append(
             f"{who} ({change.get_action_display().lower()}, {when(change.date)}): {fields}"
         )

@@ -383,19 +383,19 @@ class Change(ItemReference):
     """
 
     class Action(models.TextChoices):
-        BASELINE = "baseline", "Version before the first recorded change"
-        CREATED = "created", "Created"
-        SAVED = "saved", "Saved"
-        SUBMITTED = "submitted", "Submitted for review"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        SENT_BACK = "sent_back", "Sent back for changes"
-        DISCARDED = "discarded", "Discarded unpublished changes"
-        REVERTED = "reverted", "Reverted to an earlier version"
-        IMPORTED = "imported", "Imported"
-        RELOADED = "reloaded", "Reloaded from the source content"
-        DELETED = "deleted", "Deleted"
-        CHECKED = "checked", "Checked against sources"
+        BASELINE = "baseline", _("Version before the first recorded change")
+        CREATED = "created", _("Created")
+        SAVED = "saved", _("Saved")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        SENT_BACK = "sent_back", _("Sent back for changes")
+        DISCARDED = "discarded", _("Discarded unpublished changes")
+        REVERTED = "reverted", _("Reverted to an earlier version")
+        IMPORTED = "imported", _("Imported")
+        RELOADED = "reloaded", _("Reloaded from the source content")
+        DELETED = "deleted", _("Deleted")
+        CHECKED = "checked", _("Checked against sources")
 
     revision = models.OneToOneField(
         "reversion.Revision", on_delete=models.CASCADE, related_name="change"

@@ -194,7 +194,7 @@ def notify(event, item, change, actor, users, comment=""):
         logger.exception(
             "The emails about “%s” (%s) were not all sent; the change itself is saved.",
             item,
-            change.get_action_display(),
+            change.action,
         )
 
 

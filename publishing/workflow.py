@@ -22,12 +22,14 @@ import enum
 import logging
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from . import dependencies, guard, history, merging, signals
@@ -65,9 +67,14 @@ class StaleEdit(Exception):
         self.changes = changes
         lines = history.who_changed_what(changes)
         super().__init__(
-            f"“{item}” was changed after you opened it, by "
-            + "; ".join(lines or ["someone (the change was not recorded)"])
-            + ". Your version was not saved."
+            gettext(
+                "“%(item)s” was changed after you opened it, by %(who)s. "
+                "Your version was not saved."
+            )
+            % {
+                "item": item,
+                "who": "; ".join(lines or [gettext("someone (the change was not recorded)")]),
+            }
         )
 
 
@@ -90,19 +97,25 @@ class EditConflict(StaleEdit):
             }
             for key in result.conflicts
         ]
-        who = (
-            ", ".join(
-                sorted(
-                    {change.user.get_username() if change.user else "someone" for change in changes}
-                )
+        who = ", ".join(
+            sorted(
+                {
+                    change.user.get_username() if change.user else gettext("someone")
+                    for change in changes
+                }
             )
-            or "someone"
-        )
+        ) or gettext("someone")
         Exception.__init__(
             self,
-            f"“{item}” was changed after you opened it, by {who}, in the same fields as "
-            f"yours: {', '.join(entry['label'] for entry in self.conflicts)}. "
-            "Your version was not saved.",
+            gettext(
+                "“%(item)s” was changed after you opened it, by %(who)s, in the same fields as "
+                "yours: %(fields)s. Your version was not saved."
+            )
+            % {
+                "item": item,
+                "who": who,
+                "fields": ", ".join(entry["label"] for entry in self.conflicts),
+            },
         )
 
 
@@ -114,9 +127,20 @@ def set_state(item, **fields):
     item.refresh_from_db()
 
 
-def require_publisher(user, model, doing):
+#: Why each decision that only a Publisher may take is refused to others.
+ONLY_PUBLISHERS = {
+    "publish": _("Only a Publisher may publish items."),
+    "unpublish": _("Only a Publisher may unpublish items."),
+    "revert": _("Only a Publisher may revert items."),
+    "schedule": _("Only a Publisher may schedule items."),
+    "send back": _("Only a Publisher may send items back."),
+    "discard": _("Only a Publisher may discard unpublished changes."),
+}
+
+
+def require_publisher(user, model, decision):
     if user is not None and not can_publish(user, model):
-        raise PermissionDenied(f"Only a Publisher may {doing}.")
+        raise PermissionDenied(ONLY_PUBLISHERS[decision])
 
 
 class Edit:
@@ -214,17 +238,17 @@ class Edit:
             transaction.savepoint_rollback(self.start)
             return
         if self.action in NEEDS_PUBLISHER:
-            require_publisher(self.user, self.model, f"{self.action.value} items")
+            require_publisher(self.user, self.model, self.action.value)
         item = self.model._base_manager.get(pk=self.saved_item.pk)
         if self.merging is not None:
             self.merge(item)
             item = self.model._base_manager.get(pk=item.pk)
         if self.schedule(item) != self.schedule_before:
-            require_publisher(self.user, self.model, "schedule items")
+            require_publisher(self.user, self.model, "schedule")
         apart = self.keeps_changes_apart
         status = Status.PUBLISHED if apart else self.status_after(item)
         if status == Status.PUBLISHED and not self.was_live:
-            require_publisher(self.user, self.model, "publish items")
+            require_publisher(self.user, self.model, "publish")
         if apart:
             if item.status != status:
                 set_state(item, status=status)
@@ -380,7 +404,7 @@ def announce(signal, item, change, user, **details):
                     "%s failed after “%s” (%s): %s",
                     getattr(receiver, "__qualname__", receiver),
                     item,
-                    change.get_action_display(),
+                    change.action,
                     answer,
                 )
 
@@ -499,7 +523,7 @@ def deciding(item):
 
 def send_back(item, user, comment, token=None):
     """A Publisher returns what awaits review to its editors, with a comment."""
-    require_publisher(user, type(item), "send items back")
+    require_publisher(user, type(item), "send back")
     with deciding(item):
         refuse_if_stale(item, token)
         draft = Draft.filter_item(item).select_related("change").first()
@@ -519,7 +543,7 @@ def send_back(item, user, comment, token=None):
             draft.save()
             return change
         if item.status != Status.REVIEW:
-            raise ValidationError(f"“{item}” is not awaiting review.")
+            raise ValidationError(gettext("“%(item)s” is not awaiting review.") % {"item": item})
         before = history.describe(item)
         set_state(item, status=Status.DRAFT)
         after = history.describe(item)
@@ -539,12 +563,14 @@ def send_back(item, user, comment, token=None):
 def discard(item, user, token=None):
     """Drop a live item's unpublished changes (they stay in its history, where only a
     Publisher can revert to them: so only a Publisher may drop them)."""
-    require_publisher(user, type(item), "discard unpublished changes")
+    require_publisher(user, type(item), "discard")
     with deciding(item):
         refuse_if_stale(item, token)
         draft = Draft.filter_item(item).select_related("change").first()
         if draft is None:
-            raise ValidationError(f"“{item}” has no unpublished changes.")
+            raise ValidationError(
+                gettext("“%(item)s” has no unpublished changes.") % {"item": item}
+            )
         live = history.describe(item)
         change = history.store(
             item,
@@ -568,7 +594,9 @@ def mark_checked(item, user):
     public version, and leaves unpublished changes waiting as they were. The version it
     records is the content the editor checked: the working copy, if there is one.
     """
-    require_permission(user, item, "change", "You may not mark “{item}” as checked.")
+    require_permission(
+        user, item, "change", gettext("You may not mark “%(item)s” as checked.") % {"item": item}
+    )
     with deciding(item):
         now = timezone.now()
         draft = Draft.filter_item(item).select_related("change__revision").first()
@@ -618,18 +646,21 @@ def revert(item, change, user, token=None):
     version whose required link is gone cannot be put back, and nothing is changed.
     """
     if change.content_type != history.content_type_of(item) or change.object_id != str(item.pk):
-        raise ValidationError("That version belongs to another item.")
-    require_publisher(user, type(item), "revert items")
+        raise ValidationError(gettext("That version belongs to another item."))
+    require_publisher(user, type(item), "revert")
     copy = history.WorkingCopy(change.revision, type(item), item.pk)
     if copy.cannot_restore:
         raise ValidationError(
-            f"{version_name(change).capitalize()} cannot be put back: it needs "
-            + "; ".join(str(link) for link in copy.cannot_restore)
-            + ". Nothing was changed."
+            gettext("%(version)s cannot be put back: it needs %(links)s. Nothing was changed.")
+            % {
+                "version": version_name(change).capitalize(),
+                "links": "; ".join(str(link) for link in copy.cannot_restore),
+            }
         )
-    with edit(
-        type(item), item.pk, user, Action.REVERT, comment=f"Reverted to {version_name(change)}"
-    ) as session:
+    with translation.override(settings.LANGUAGE_CODE):
+        # Recorded words are in the site's language, whichever the editor reads.
+        comment = f"Reverted to {version_name(change)}"
+    with edit(type(item), item.pk, user, Action.REVERT, comment=comment) as session:
         session.check(token)
         copy.restore(session.item, keep=history.EDITORIAL_FIELDS)
         session.saved(session.item)
@@ -648,15 +679,21 @@ def delete(item, user):
     own, and the user needs the right to delete each. Items that still link to it (a
     source cited by a figure) stop the deletion, as a protected link does, naming them.
     """
-    require_permission(user, item, "delete", "You may not delete “{item}”.")
+    require_permission(
+        user, item, "delete", gettext("You may not delete “%(item)s”.") % {"item": item}
+    )
     holders = linking_items(item)
     collector = Collector(using=router.db_for_write(type(item)))
     try:
         collector.collect([item])
     except (ProtectedError, RestrictedError) as error:
-        raise ProtectedError(f"“{item}” is still in use.", [*error.args[1], *holders]) from error
+        raise ProtectedError(
+            gettext("“%(item)s” is still in use.") % {"item": item}, [*error.args[1], *holders]
+        ) from error
     if holders:
-        raise ProtectedError(f"“{item}” is still linked from other items.", holders)
+        raise ProtectedError(
+            gettext("“%(item)s” is still linked from other items.") % {"item": item}, holders
+        )
     taken = [
         obj
         for objects in collector.data.values()
@@ -665,7 +702,11 @@ def delete(item, user):
     ]
     for obj in taken:
         require_permission(
-            user, obj, "delete", f"You may not delete “{{item}}”, which goes with “{item}”."
+            user,
+            obj,
+            "delete",
+            gettext("You may not delete “%(item)s”, which goes with “%(whole)s”.")
+            % {"item": obj, "whole": item},
         )
     with deciding(item), contextlib.ExitStack() as scopes:
         for obj in taken:
@@ -687,7 +728,7 @@ def delete(item, user):
 def require_permission(user, item, action, message):
     opts = item._meta
     if user is not None and not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
-        raise PermissionDenied(message.format(item=item))
+        raise PermissionDenied(message)
 
 
 def linking_items(item):

@@ -128,12 +128,17 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
+        translation.activate(getattr(request, "LANGUAGE_CODE", DEFAULT))
         response["Content-Language"] = getattr(self, "language", DEFAULT)
         patch_vary_headers(response, ["Accept-Language"])
         return response
 
     def initial(self, request, *args, **kwargs):
+        """The answer's language is active while the request is handled, so what the
+        workflow refuses (a stale write, a decision only a Publisher may take) is said
+        in it; DRF's own messages have no Hindi and stay English."""
         self.language = requested_language(request)
+        translation.activate(self.language)
         super().initial(request, *args, **kwargs)
 
     def get_serializer_context(self):

@@ -87,3 +87,28 @@ def test_a_publisher_in_hindi_reviews_and_reads_the_history_of_an_item_in_hindi(
     assert "इतिहास: " in history_page
     assert '<th scope="col">किसने</th>' in history_page
     assert ">Who<" not in history_page
+    assert "स्रोतों से मिलान किया गया" in history_page and "Checked against" not in history_page
+
+
+def test_an_editor_in_hindi_is_told_in_hindi_that_their_edit_came_too_late(
+    content, editor, editor_client, publisher_client
+):
+    from minerals.models import Mineral
+    from tests.editorial.conftest import admin_url, open_change_form
+
+    profile = EditorProfile.of(editor)
+    profile.language = "hi"
+    profile.save()
+    lithium = Mineral.objects.get(slug="lithium")
+    late = open_change_form(editor_client, lithium)
+    first = open_change_form(publisher_client, lithium)
+    first["summary"] = "The publisher's summary."
+    assert publisher_client.post(admin_url(lithium, "change"), first).status_code == 302
+    late["summary"] = "The editor's summary."
+
+    refused = editor_client.post(admin_url(lithium, "change"), late)
+
+    page = refused.content.decode()
+    assert "को आपके खोलने के बाद paula ने उन्हीं फ़ील्ड में बदल दिया" in page
+    assert "आपका संस्करण सहेजा नहीं गया।" in page
+    assert "was changed after you opened it" not in page

@@ -242,3 +242,22 @@ def test_deleting_an_item_deletes_and_records_the_items_that_go_with_it(content,
         deleted = Change.filter_item(application).get(action=Change.Action.DELETED)
         assert deleted.user.username == "paula"
     assert not Application.objects.filter(pk__in=[a.pk for a in applications]).exists()
+
+
+def test_the_workflows_refusals_come_in_the_language_the_api_is_asked_in(content, editor_api):
+    new_mineral = {"slug": "osmium", "name": "Osmium", "symbol": "Os", "group": "other"}
+
+    hindi = editor_api.post(
+        "/api/v1/minerals/?lang=hi", new_mineral | {"status": "published"}, format="json"
+    )
+    english = editor_api.patch("/api/v1/sectors/space/", {"status": "draft"})
+    hindi_unpublish = editor_api.patch(
+        "/api/v1/sectors/space/", {"status": "draft"}, HTTP_ACCEPT_LANGUAGE="hi"
+    )
+
+    assert hindi.status_code == 403
+    assert hindi.json()["detail"] == "केवल प्रकाशक ही प्रविष्टियाँ प्रकाशित कर सकता है।"
+    assert hindi["Content-Language"] == "hi"
+    assert english.status_code == hindi_unpublish.status_code == 403
+    assert english.json()["detail"] == "Only a Publisher may unpublish items."
+    assert hindi_unpublish.json()["detail"] == "केवल प्रकाशक ही प्रविष्टियाँ अप्रकाशित कर सकता है।"

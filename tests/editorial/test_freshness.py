@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from initiatives.models import Figure, Initiative, LinkStatus, Milestone, Sector, Source
 from minerals.models import Mineral
-from publishing.models import Change, PublicChange
+from publishing.models import Change, EditorProfile, PublicChange
 from tests.editorial.conftest import admin_url, open_change_form
 from tests.factories import arranged
 
@@ -243,3 +243,18 @@ def test_editors_see_dead_sources_in_the_source_list_and_the_inbox(dead_source, 
     assert [source.pk for source in listed.context["cl"].result_list] == [dead_source.pk]
     assert "Address dead (HTTP 404); archived copy given" in listed.content.decode()
     assert dead_source in [entry.item for entry in inbox.context["inbox"].groups["problems"]]
+
+
+def test_an_editor_in_hindi_reads_what_a_dead_source_answered_in_hindi(
+    dead_source, editor, editor_client
+):
+    profile = EditorProfile.of(editor)
+    profile.language = "hi"
+    profile.save()
+
+    inbox = editor_client.get(INBOX).content.decode()
+    listed = editor_client.get(admin_url(Source, "changelist")).content.decode()
+
+    assert "पता काम नहीं करता (HTTP 404); संग्रहीत प्रति दी गई है" in inbox
+    assert "काम नहीं करता (4xx: नहीं मिला, हटाया गया, अस्वीकृत)" in listed
+    assert "Address dead" not in inbox + listed
