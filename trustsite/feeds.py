@@ -10,22 +10,9 @@ from initiatives.models import Figure, Initiative, Milestone, Sector, Source
 from minerals.models import Application, Mineral
 from publishing.feeds import in_english
 from publishing.translation import reading
+from trustsite.templatetags.content_tags import kind_name
 
 FEED_LENGTH = 30
-
-#: What each kind of item is called, as the feed and the change log name it (the change
-#: log translates the content type's name, capitalised, with these same messages).
-KIND_NAMES = {
-    "initiative": _("Initiative"),
-    "sector": _("Sector"),
-    "mineral": _("Mineral"),
-    "application": _("Application"),
-    "milestone": _("Milestone"),
-    "figure": _("Figure"),
-    "source": _("Source"),
-    "country": _("Country"),
-    "organization": _("Organization"),
-}
 
 
 def recently_updated(limit=FEED_LENGTH):
@@ -60,8 +47,7 @@ class UpdatesFeed(Feed):
         return recently_updated()
 
     def item_title(self, item):
-        kind = KIND_NAMES.get(item._meta.model_name, item._meta.verbose_name.capitalize())
-        return f"{kind}: {item.reader_str()}"
+        return f"{kind_name(item._meta.model_name)}: {item.reader_str()}"
 
     def item_description(self, item):
         """The item's summary in the feed's language, as the text it is: an Atom summary

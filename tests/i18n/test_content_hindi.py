@@ -326,6 +326,7 @@ def test_the_hindi_change_log_names_items_in_hindi_and_marks_outdated_names_engl
         "Neodymium metal (Nd)</span>" in hindi
     )
     assert f">{escape(sector.name)}<" not in hindi
+    assert "UTC</time> · क्षेत्र</p>" in hindi and "UTC</time> · खनिज</p>" in hindi
     assert escape(sector.name_hi) in re.search(r"<title>(.*?)</title>", sector_changes, re.S)[1]
     assert f'<a href="/hi/sectors/{sector.slug}/">{escape(sector.name_hi)}</a>' in sector_changes
     assert f'<a href="/sectors/{sector.slug}/">{escape(sector.name)}</a>' in page("/changes/")

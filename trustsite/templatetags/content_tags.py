@@ -9,6 +9,7 @@ interface's catalog because only Hindi pages show them. English pages are unchan
 from django import template
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from publishing.translation import (
     CURRENT,
@@ -29,6 +30,26 @@ NOTES = {
     "outdated": "इस भाग का अंग्रेज़ी पाठ बदल गया है और इसका हिंदी अनुवाद अभी अद्यतन नहीं हुआ "
     "है, इसलिए अंग्रेज़ी में दिखाया गया है।",
 }
+
+
+#: What each kind of item is called, as the feeds and the change log name it.
+KIND_NAMES = {
+    "initiative": gettext_lazy("Initiative"),
+    "sector": gettext_lazy("Sector"),
+    "mineral": gettext_lazy("Mineral"),
+    "application": gettext_lazy("Application"),
+    "milestone": gettext_lazy("Milestone"),
+    "figure": gettext_lazy("Figure"),
+    "source": gettext_lazy("Source"),
+    "country": gettext_lazy("Country"),
+    "organization": gettext_lazy("Organization"),
+}
+
+
+@register.filter
+def kind_name(model_name):
+    """The name of a kind of item (by its model's name) in the reader's language."""
+    return str(KIND_NAMES.get(model_name, model_name.capitalize()))
 
 
 def in_hindi():
