@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class InitiativesConfig(AppConfig):
     name = "initiatives"
-    verbose_name = "Initiatives, sectors and figures"
+    verbose_name = gettext_lazy("Initiatives, sectors and figures")

@@ -119,6 +119,8 @@ class Source(Translated, Publishable):
     )
 
     class Meta(Publishable.Meta):
+        verbose_name = gettext_lazy("source")
+        verbose_name_plural = gettext_lazy("sources")
         ordering = ["title"]
 
     def named(self, text):
@@ -186,6 +188,8 @@ class Sector(Translated, Sourced):
     position = models.PositiveSmallIntegerField(default=0, help_text=POSITION_HELP)
 
     class Meta(Sourced.Meta):
+        verbose_name = gettext_lazy("sector")
+        verbose_name_plural = gettext_lazy("sectors")
         ordering = ["position", "name"]
 
     def named(self, text):
@@ -216,8 +220,9 @@ class Country(Translated, Sourced):
     translated_fields = ("name", "summary")
 
     class Meta(Sourced.Meta):
+        verbose_name = gettext_lazy("country")
+        verbose_name_plural = gettext_lazy("countries")
         ordering = ["name"]
-        verbose_name_plural = "countries"
 
     def named(self, text):
         return text(self, "name")
@@ -250,6 +255,8 @@ class Organization(Translated, Sourced):
     translated_fields = ("name", "summary")
 
     class Meta(Sourced.Meta):
+        verbose_name = gettext_lazy("organization")
+        verbose_name_plural = gettext_lazy("organizations")
         ordering = ["name"]
 
     def named(self, text):
@@ -303,6 +310,8 @@ class Initiative(Translated, Sourced):
     versioned_parts = ("sections",)
 
     class Meta(Sourced.Meta):
+        verbose_name = gettext_lazy("initiative")
+        verbose_name_plural = gettext_lazy("initiatives")
         ordering = ["position", "name"]
 
     def named(self, text):
@@ -381,6 +390,8 @@ class Section(Translated):
     versioned_parts = ("points",)
 
     class Meta:
+        verbose_name = gettext_lazy("section")
+        verbose_name_plural = gettext_lazy("sections")
         ordering = ["initiative", "position", "pk"]
         base_manager_name = "objects"
         constraints = [
@@ -443,6 +454,8 @@ class Point(Translated):
     history_line = "text"
 
     class Meta:
+        verbose_name = gettext_lazy("point")
+        verbose_name_plural = gettext_lazy("points")
         ordering = ["section", "position", "pk"]
         base_manager_name = "objects"
         constraints = [
@@ -540,6 +553,8 @@ class Milestone(Translated, Sourced):
     objects = MilestoneQuerySet.as_manager()
 
     class Meta(Sourced.Meta):
+        verbose_name = gettext_lazy("milestone")
+        verbose_name_plural = gettext_lazy("milestones")
         ordering = ["year", "month", "day", "title"]
 
     def named(self, text):
@@ -680,6 +695,8 @@ class Figure(Translated, Sourced):
     change_log_values = True
 
     class Meta(Sourced.Meta):
+        verbose_name = gettext_lazy("figure")
+        verbose_name_plural = gettext_lazy("figures")
         ordering = ["position", "label"]
 
     def named(self, text):

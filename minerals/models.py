@@ -56,6 +56,8 @@ class Mineral(Translated, Sourced):
     review_days = 180
 
     class Meta(Sourced.Meta):
+        verbose_name = _("mineral")
+        verbose_name_plural = _("minerals")
         ordering = ["name"]
 
     def named(self, text):
@@ -108,6 +110,8 @@ class Application(Translated, Sourced):
     public_through = ("mineral", "sector")
 
     class Meta(Sourced.Meta):
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
         ordering = ["mineral__name", "sector__position", "sector__name"]
         constraints = [
             models.UniqueConstraint(

@@ -7,14 +7,16 @@ labelled values, which is what the history, the review screen, the public change
 log and the API show; :func:`compare` lists what differs between two of them.
 """
 
+import functools
 from typing import NamedTuple
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, router
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
 from reversion import revisions
@@ -436,6 +438,19 @@ def described_fields(model, parent_link=None):
         yield field
 
 
+def in_site_language(function):
+    """What the history records (labels, values in words) is in the site's language,
+    whichever language the editor or API client reads: kinds and choices are translated
+    lazily, and a Hindi admin must not write Hindi words into English records."""
+
+    @functools.wraps(function)
+    def recorded(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return recorded
+
+
 def label_of(field):
     return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
 
@@ -450,6 +465,7 @@ def line_lists(part_model):
     return lists
 
 
+@in_site_language
 def describe(item, key_prefix="", label_prefix="", parent_link=None, public=False):
     """The item (and its parts) as ``{key: [label, value]}``, in the order of the form.
     With ``public``, links to items the public cannot see now are left out."""

@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from . import history, signals
@@ -165,7 +165,13 @@ SUBJECTS = {
 
 
 def notify(event, item, change, actor, users, comment=""):
-    """Email each of ``users`` who wants it about ``event``; log, once, if that fails."""
+    """Email each of ``users`` who wants it about ``event``; log, once, if that fails.
+    The emails are in the site's language, whichever language the actor reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        send_notices(event, item, change, actor, users, comment)
+
+
+def send_notices(event, item, change, actor, users, comment):
     try:
         recipients = list(recipients_of(users, actor))
         if not recipients:

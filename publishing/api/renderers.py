@@ -4,6 +4,8 @@ can read the API directly."""
 import json
 from itertools import islice
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.text import slugify
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
@@ -58,7 +60,9 @@ class CSVRenderer(BaseRenderer):
     def filename(view):
         """``initiatives.csv`` for a list, ``initiatives-trust.csv`` for one item."""
         queryset = getattr(view, "queryset", None)
-        name = slugify(queryset.model._meta.verbose_name_plural) if queryset is not None else "data"
+        with translation.override(settings.LANGUAGE_CODE):
+            kinds = queryset.model._meta.verbose_name_plural if queryset is not None else "data"
+            name = slugify(kinds)
         slug = getattr(view, "kwargs", {}).get(getattr(view, "lookup_field", "slug"))
         return f"{name}-{slugify(slug)}.csv" if slug else f"{name}.csv"
 

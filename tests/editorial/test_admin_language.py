@@ -4,6 +4,7 @@ address's language whoever reads it."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from publishing.models import EditorProfile
 
@@ -112,3 +113,35 @@ def test_an_editor_in_hindi_is_told_in_hindi_that_their_edit_came_too_late(
     assert "को आपके खोलने के बाद paula ने उन्हीं फ़ील्ड में बदल दिया" in page
     assert "आपका संस्करण सहेजा नहीं गया।" in page
     assert "was changed after you opened it" not in page
+
+
+def test_an_editor_in_hindi_reads_the_kinds_of_items_in_hindi(content, editor, editor_client):
+    from minerals.models import Mineral
+    from tests.editorial.conftest import admin_url
+
+    profile = EditorProfile.of(editor)
+    profile.language = "hi"
+    profile.save()
+
+    index = editor_client.get(reverse("admin:index")).content.decode()
+    form = editor_client.get(admin_url(Mineral.objects.get(slug="lithium"), "change"))
+
+    assert "महत्वपूर्ण खनिज" in index and "पहलें, क्षेत्र और आँकड़े" in index
+    assert "Critical minerals" not in index
+    assert "<title>Lithium (Li) | खनिज बदलो" in form.content.decode()
+
+
+def test_what_an_editor_in_hindi_changes_is_recorded_in_english(content, editor, editor_client):
+    from initiatives.models import Initiative
+    from publishing import workflow
+    from publishing.models import Change
+
+    trust = Initiative.objects.get(slug="trust")
+    with translation.override("hi"), workflow.edit(Initiative, trust.pk, editor) as session:
+        section = session.item.sections.first()
+        section.heading = "A heading changed by an editor who reads Hindi"
+        section.save()
+        session.saved(session.item)
+
+    labels = [entry["label"] for entry in Change.filter_item(trust).latest("pk").changes]
+    assert labels == ["Section “A heading changed by an editor who reads Hindi”: Heading"]

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from initiatives.models import Figure, Sector
@@ -348,3 +349,21 @@ def test_with_real_transactions_only_a_committed_submission_is_emailed(content, 
     submit_from_the_form(signed_in(edith), neodymium, summary="Committed for real.")
     assert [message.to for message in mail.outbox] == [[paula.email]]
     assert "Committed for real." in mail.outbox[0].body
+
+
+def test_a_publisher_who_reads_hindi_sends_the_emails_in_english(
+    content, team, django_capture_on_commit_callbacks
+):
+    space = Sector.objects.get(slug="space")
+    submit_from_the_form(signed_in(team["edith"]), space, summary="Orbits and launchers.")
+    mail.outbox.clear()
+
+    # The emails go as the change commits, in the language the publisher reads.
+    with translation.override("hi"), django_capture_on_commit_callbacks(execute=True):
+        workflow.send_back(space, team["pat"], "Say which orbits.")
+
+    message = only_message_to(team["edith"])
+    sent_back = latest_change(space, Change.Action.SENT_BACK)
+    assert "pat sent the sector “Space” back to its editors on" in message.body
+    assert shown_time(sent_back, KOLKATA) in message.body
+    assert not re.search("[\u0900-\u097f]", message.body + html_of(message))
