@@ -115,8 +115,9 @@ def csl_item(item, request, version=CURRENT, today=None):
         "type": "webpage",
         "title": item.reader_title(),
         "author": [{"literal": site}],
+        # No "publisher": the site publishes itself, and the styles would print its name
+        # a third time ("trustsite. Trustsite.").
         "container-title": site,
-        "publisher": site,
         "URL": site_url(request) + address,
         "issued": date_parts(timezone.localtime(issued)),
         "accessed": date_parts(today),
@@ -163,6 +164,8 @@ def formatted(record, style_name):
         if key not in NOT_FORMATTED
     }
     text["author"] = [{"literal": escape(name["literal"])} for name in record["author"]]
+    # The site's name is written as it is spelled, never title-cased ("Trustsite").
+    text["container-title"] = f'<span class="nocase">{text["container-title"]}</span>'
     bibliography = CitationStylesBibliography(
         style(style_name, CSL_LOCALES.get(language, CSL_LOCALES["en"])),
         CiteProcJSON([text]),
@@ -234,7 +237,7 @@ def to_bibtex(record):
     fields = [
         ("author", "{{" + bibtex_value(record["author"][0]["literal"]) + "}}"),
         ("title", "{" + bibtex_value(record["title"]) + "}"),
-        ("organization", "{" + bibtex_value(record["publisher"]) + "}"),
+        ("organization", "{" + bibtex_value(record["container-title"]) + "}"),
         ("howpublished", "{" + bibtex_value(record["container-title"]) + "}"),
         ("year", str(issued.year)),
         ("month", BIBTEX_MONTHS[issued.month - 1]),
@@ -263,7 +266,7 @@ def to_ris(record):
         ("AU", record["author"][0]["literal"]),
         ("TI", record["title"]),
         ("T2", record["container-title"]),
-        ("PB", record["publisher"]),
+        ("PB", record["container-title"]),
         ("PY", str(issued.year)),
         ("DA", issued.strftime("%Y/%m/%d")),
         ("ET", record.get("version", "")),

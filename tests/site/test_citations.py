@@ -73,7 +73,9 @@ def test_item_page_cites_the_version_read_in_apa_chicago_and_mla(client, publish
 
     assert list(cited) == ["APA", "Chicago (author-date)", "MLA"]
     assert "trustsite. (2026, November 26). Neodymium (Nd)." in cited["APA"]
-    assert "Retrieved December 6, 2026, from " + PERMALINK in cited["APA"]
+    assert (
+        "Neodymium (Nd). trustsite. Retrieved December 6, 2026, from " + PERMALINK in cited["APA"]
+    )
     assert "November 26" in cited["Chicago (author-date)"]
     assert "Accessed December 6, 2026" in cited["Chicago (author-date)"]
     assert "26 Nov. 2026" in cited["MLA"] and "Accessed 6 Dec. 2026" in cited["MLA"]
@@ -81,6 +83,7 @@ def test_item_page_cites_the_version_read_in_apa_chicago_and_mla(client, publish
         assert "Neodymium (Nd)" in text
         assert PERMALINK in text
         assert "Versions" not in text
+        assert "Trustsite" not in text, "the site's name, repeated as publisher"
 
 
 def test_every_item_page_offers_three_styles_and_three_downloads(client, content):
@@ -119,7 +122,7 @@ def test_csl_json_download_is_valid_csl_data_naming_version_and_access_date(
     assert record["accessed"] == {"date-parts": [[2026, 12, 6]]}
     assert record["version"] == "2026-11-26T02:03Z"
     assert record["author"] == [{"literal": "trustsite"}]
-    assert record["publisher"] == record["container-title"] == "trustsite"
+    assert record["container-title"] == "trustsite" and "publisher" not in record
 
 
 def test_the_schema_check_refuses_what_is_not_csl_data():
