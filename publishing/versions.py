@@ -344,6 +344,25 @@ def item_at(item, change, reverse=()):
     return AsOf(change.date).item(item, reverse)
 
 
+def checked_while_current(item, change, later):
+    """When ``item`` had last been checked against its sources while the version made by
+    the public change ``change`` was the one readers saw: a check made after the ``later``
+    version replaced it is not this version's (None for ``later``: the current version)."""
+    if later is None:
+        return item.last_checked
+    checked = (
+        Change.filter_item(item)
+        .filter(action=Change.Action.CHECKED, revision__date_created__lt=later.date)
+        .aggregate(last=Max("revision__date_created"))["last"]
+    )
+    if checked:
+        return checked
+    if item.last_checked and item.last_checked < later.date:
+        return item.last_checked  # set before the later version, by no recorded check
+    stored = AsOf(change.date).stored(type(item), [str(item.pk)]).get(str(item.pk))
+    return stored.last_checked if stored else None
+
+
 def described(item, change):
     """The version of ``item`` made by ``change``, field by field, as the change log's
     comparisons describe an item (the fields about publication left out)."""

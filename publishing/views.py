@@ -165,7 +165,9 @@ class VersionMixin:
             "compare": self.later
             and versions.compare_url(item, self.version.date, self.later.date),
         }
-        return versions.item_at(item, self.version, reverse=self.reverse_relations(model))
+        shown = versions.item_at(item, self.version, reverse=self.reverse_relations(model))
+        shown.last_checked = versions.checked_while_current(item, self.version, self.later)
+        return shown
 
     def reverse_relations(self, model):
         """The relations from other items the page lists (its view prefetches them)."""

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.models import Initiative, Sector
-from publishing import versions
+from publishing import versions, workflow
 from publishing.models import PublicChange
 from tests.editorial.conftest import admin_url, open_change_form
 from tests.factories import SectorFactory
@@ -216,8 +216,28 @@ def test_a_version_page_costs_the_same_queries_however_many_versions(content, pu
         return len(captured)
 
     with_two = queries("/initiatives/trust/versions/2/")
-    with_six = queries("/initiatives/trust/versions/6/")
+    with_five = queries("/initiatives/trust/versions/5/")
+    current = queries("/initiatives/trust/versions/6/")
     compared = queries("/initiatives/trust/versions/1/compare/6/")
 
-    assert with_two == with_six
-    assert compared <= 2 * with_six
+    assert with_two == with_five
+    # The current version reads when it was last checked from the row, not the history.
+    assert current == with_five - 1
+    assert compared <= 2 * with_five
+
+
+def test_an_earlier_version_says_when_it_was_last_checked_then_not_since(space, publisher, reading):
+    """The check made after the second version went live is the second's and the current
+    page's, never the first's."""
+    first_checked = Sector.objects.get(pk=space.pk).last_checked
+    checked_at = SECOND + datetime.timedelta(hours=2)
+    at(checked_at, workflow.mark_checked, space, publisher)
+
+    first = page(f"/sectors/space/versions/{stamped(FIRST)}/")
+    second = page(f"/sectors/space/versions/{stamped(SECOND)}/")
+    current = page("/sectors/space/")
+
+    checked_on = r'Last checked against sources on <time datetime="([\d-]+)">'
+    assert re.search(checked_on, first)[1] == first_checked.date().isoformat()
+    assert re.search(checked_on, second)[1] == checked_at.date().isoformat()
+    assert re.search(checked_on, current)[1] == checked_at.date().isoformat()
