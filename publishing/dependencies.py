@@ -20,8 +20,10 @@ links only when lists may hold other rows or hold them in another order: the row
 added or removed, published, unpublished or rescheduled, its ordering fields (a
 mineral's name), its links or unique values changed. Rows of a generic link (the
 change log's) are also keyed by the one item they refer to
-(``publishing.publicchange:item=<type>.<id>``). So every page and list that shows a
-changed item is stale, and the pages of its neighbours are not.
+(``publishing.publicchange:item=<type>.<id>``), which every change to such a row stamps:
+a list of one item's rows has that key alone, whatever it reads of them (an item's
+versions, when its Hindi was last brought up to date). So every page and list that shows
+a changed item is stale, and the pages of its neighbours are not.
 
 Django has no signal for a query, so the read compiler is wrapped once at start-up
 (:func:`connect`); it costs one context-variable look-up per query when no answer is
@@ -358,11 +360,13 @@ def query_keys(query):
             field.attname: values[0] for _, field, values in alias_use.anchors if len(values) == 1
         }
         generic = [pair for pair in generic_links(model) if set(pair) <= set(single)]
-        if alias_use.content:
-            keys.add(f"{label(model)}:list")
-        elif generic:
+        if generic:
+            # Every change to a row stamps the key of the item it refers to, whatever
+            # changed: one item's rows are keyed by it even when what they hold is read.
             type_name, id_name = generic[0]
             keys.add(generic_key(model, single[type_name], single[id_name]))
+        elif alias_use.content:
+            keys.add(f"{label(model)}:list")
         elif alias_use.anchors:
             _rank, field, values = min(alias_use.anchors, key=lambda anchor: anchor[0])
             keys.update(anchor_key(model, field, getattr(value, "pk", value)) for value in values)

@@ -55,11 +55,13 @@ def share_link(request, token):
     return show_preview(request, item, item_page)
 
 
-def public_changes():
+def public_changes(models=None):
     """The change log's entries the public may read: dated up to now, about items that
-    are public now (an item withdrawn or deleted takes its entries with it)."""
+    are public now (an item withdrawn or deleted takes its entries with it); about the
+    items of ``models`` alone when given, so that a change to another kind leaves the
+    answer that reads them fresh."""
     condition = Q()
-    for model in history.publishable_models():
+    for model in models or history.publishable_models():
         public_ids = model.objects.published().annotate(key=Cast("pk", CharField())).values("key")
         condition |= Q(
             content_type=ContentType.objects.get_for_model(model), object_id__in=public_ids

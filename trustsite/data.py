@@ -4,7 +4,8 @@ The package is assembled here, where both apps may be imported, from the API's o
 resources (see :mod:`publishing.datapackage`): a table per content type, an
 initiative's sections and points as tables of their own, and a table per many-to-many
 link. Its version is the stamp of the latest public change (``publishing.versions``),
-so a citation of the data names the same version as a citation of a page.
+so a citation of the data names the same version as a citation of a page; a list page's
+Dataset names its own table's, the latest public change of that table's kind.
 """
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from publishing.addresses import site_url
 from publishing.api.serializers import singular
 from publishing.datapackage import DESCRIPTOR, DataPackage, LinkTable, SerializerTable
 from publishing.downloads import CSV_CONTENT_TYPE
+from publishing.models import Publishable
 from publishing.versions import stamp
 from publishing.views import public_changes
 
@@ -97,10 +99,21 @@ PACKAGE = DataPackage(
 LIST_TABLES = {table.name for table in CONTENT_TABLES}
 
 
-def dataset_version():
-    """``(stamp, date)`` of the latest public change, or ``(None, None)`` before any."""
-    date = public_changes().prefetch_related(None).values_list("date", flat=True).first()
+def dataset_version(model=None):
+    """``(stamp, date)`` of the latest public change, or ``(None, None)`` before any: of the
+    whole dataset, or of ``model``'s items alone (a list page's table has its own kind's
+    version, so a change to a mineral leaves the initiatives list cached)."""
+    entries = public_changes([model] if model is not None else None)
+    date = entries.prefetch_related(None).values_list("date", flat=True).first()
     return (stamp(date), date) if date is not None else (None, None)
+
+
+def table_kind(table_name):
+    """The kind of item whose public changes version ``table_name``: its rows' kind, or
+    None (the whole dataset's version) for a table of parts or of the whole package."""
+    table = PACKAGE.table(table_name) if table_name else None
+    model = getattr(table, "model", None)
+    return model if model is not None and issubclass(model, Publishable) else None
 
 
 def temporal_coverage():
@@ -115,12 +128,16 @@ def temporal_coverage():
     )
 
 
-def dataset_facts(request):
-    """``(version, date, temporal coverage)``, worked out once per request: the page and
+def dataset_facts(request, table_name=None):
+    """``(version, date, temporal coverage)`` of the whole dataset, or of the table
+    ``table_name`` (see :func:`table_kind`), worked out once per request: the page and
     its JSON-LD both name them."""
     if not hasattr(request, "_dataset_facts"):
-        request._dataset_facts = (*dataset_version(), temporal_coverage())
-    return request._dataset_facts
+        request._dataset_facts = {}
+    kind = table_kind(table_name)
+    if kind not in request._dataset_facts:
+        request._dataset_facts[kind] = (*dataset_version(kind), temporal_coverage())
+    return request._dataset_facts[kind]
 
 
 def data_url(request, name=None):

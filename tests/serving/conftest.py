@@ -34,15 +34,6 @@ from .servers import DatabaseBeingPrepared, answers_of, free_port
 
 PAGE_CACHE_SECONDS = 300
 
-#: Issue 16, still open: since the Hindi pages, the JSON-LD and the citations landed,
-#: answers read the change log and kinds' lists more widely than they show (every Hindi
-#: page reads the change log for "Hindi last brought up to date"; a list page's Dataset
-#: names the whole dataset's version), so one change makes more answers stale than show
-#: it. Never stale still holds; these tests of how few go stale fail until that is fixed.
-MORE_STALE_THAN_SHOWN = pytest.mark.xfail(
-    strict=True, reason="issue 16: a change makes more answers stale than show it"
-)
-
 
 @pytest.fixture(scope="package")
 def content_once(django_db_setup, django_db_blocker):

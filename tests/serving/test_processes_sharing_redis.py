@@ -10,7 +10,6 @@ import pytest
 
 from tests.tools import in_ci
 
-from .conftest import MORE_STALE_THAN_SHOWN
 from .servers import serving
 
 #: A Redis database of its own: the test empties it (and only it), so never the 0 that
@@ -58,7 +57,6 @@ def shared_redis():
         client.close()
 
 
-@MORE_STALE_THAN_SHOWN
 def test_a_change_through_one_process_shows_on_the_others_next_request(
     shared_redis, served_database
 ):

@@ -11,7 +11,7 @@ import pytest
 
 from publishing import purge
 
-from .conftest import MORE_STALE_THAN_SHOWN, signed_in
+from .conftest import signed_in
 from .servers import free_port
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,6 @@ def publish_summary(publisher_api, capture):
     assert response.status_code == 200, response.json()
 
 
-@MORE_STALE_THAN_SHOWN
 def test_the_changed_keys_are_purged_after_the_commit_in_one_request(
     content, reader, publisher_api, purger, settings, django_capture_on_commit_callbacks
 ):

@@ -2,17 +2,21 @@
 schema.org JSON-LD that describes the dataset and every item page."""
 
 import csv
+import datetime
 import io
 import json
 import re
 import zipfile
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from frictionless import validate
 
+from initiatives.models import Sector
 from minerals.models import Mineral
 from publishing.models import PublicChange
 from publishing.versions import stamp
@@ -292,6 +296,35 @@ def test_json_ld_carries_the_version_and_date_of_the_latest_public_change(
     assert dataset["dateModified"].startswith(date.date().isoformat())
     (article,) = json_ld(client, "/minerals/neodymium/")
     assert article["dateModified"] == f"{date:%Y-%m-%dT%H:%M:%S}Z"
+
+
+def test_a_list_pages_dataset_names_the_version_of_its_own_kind_and_data_the_whole_ones(
+    client, content, django_user_model
+):
+    publisher = Client()
+    publisher.force_login(member_of(django_user_model, "pat", "Publisher"))
+
+    def publish(item, summary):
+        form = open_change_form(publisher, item)
+        form.update(summary=summary, _publish="Publish")
+        assert publisher.post(admin_url(item, "change"), form).status_code == 302
+        return PublicChange.filter_item(item).first().date
+
+    def versions():
+        named = {path: json_ld(client, path)[0].get("version") for path in DATASET_PAGES}
+        return named | {"datapackage.json": descriptor(client).get("version")}
+
+    now = timezone.now()
+    with time_machine.travel(now + datetime.timedelta(minutes=2), tick=False):
+        mineral_date = publish(Mineral.objects.get(slug="neodymium"), "Magnets, first.")
+    with time_machine.travel(now + datetime.timedelta(minutes=5), tick=False):
+        sector_date = publish(Sector.objects.get(slug="space"), "Satellites, second.")
+        named = versions()
+
+    assert named.pop("/minerals/") == stamp(mineral_date)
+    assert named.pop("/sectors/") == stamp(sector_date)
+    assert named.pop("/data/") == named.pop("datapackage.json") == stamp(sector_date)
+    assert set(named.values()) == {None}, "the other kinds have no public change yet"
 
 
 @pytest.mark.parametrize("prefix", ["", "/hi"])

@@ -79,8 +79,9 @@ def download(request, name, media_type):
 
 
 def dataset(request, title, description, table_name):
-    """The whole dataset (``table_name`` empty) or one table of it, with its downloads."""
-    version, modified, coverage = data.dataset_facts(request)
+    """The whole dataset (``table_name`` empty) or one table of it, with its downloads and
+    its version (a table's is its own kind's, :func:`trustsite.data.table_kind`)."""
+    version, modified, coverage = data.dataset_facts(request, table_name)
     distribution = []
     if table_name:
         distribution.append(download(request, f"{table_name}.csv", CSV_TYPE))
