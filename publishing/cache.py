@@ -98,13 +98,19 @@ def scheduled_moments(now):
     )
 
 
+def kept_seconds():
+    """The longest anything judged by :func:`still_fresh` is kept: a page in the page
+    cache, or a part of one (:mod:`publishing.fragments`)."""
+    return max(settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS, 0)
+
+
 def recent_moments(now, last):
     """The keys of the items whose window opened or closed lately, each with its latest
-    such moment. "Lately": within the page cache's time, since no answer cached before
-    that is still kept. ``last``: the latest moment up to ``now`` (of
-    :func:`scheduled_moments`); when none is that recent, no item's is, and the items are
-    not looked at again."""
-    since = now - datetime.timedelta(seconds=max(settings.PAGE_CACHE_SECONDS, 0) + 60)
+    such moment. "Lately": within the longest a cached answer or page part is kept
+    (:func:`kept_seconds`), since none cached before that is still kept. ``last``: the
+    latest moment up to ``now`` (of :func:`scheduled_moments`); when none is that recent,
+    no item's is, and the items are not looked at again."""
+    since = now - datetime.timedelta(seconds=kept_seconds() + 60)
     moments = {}
     passed = (Q(go_live_at__gt=since) & Q(go_live_at__lte=now)) | (
         Q(expire_at__gt=since) & Q(expire_at__lte=now)
@@ -357,7 +363,7 @@ class PageCacheMiddleware:
             return response
         state = state_for(request)
         request.content_state = state
-        started = timezone.now()
+        started = request.answer_started = timezone.now()
         code = state.key == "code"
         prefix = cache_prefix(state)
         if self.seconds:

@@ -1,4 +1,5 @@
-"""Serving as production does: the page cache on, its own empty cache for each test.
+"""Serving as production does: the page cache and the page parts' cache on, their own
+empty cache for each test.
 
 The page cache's middleware reads ``PAGE_CACHE_SECONDS`` when a handler builds its
 middleware, which a test client does on its first request: every client a test makes
@@ -108,10 +109,11 @@ def database_down():
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
-    """The page cache on, in a local cache of this package's own (never a shared Redis
-    the environment may name), empty at the start of every test; and no scheduled
-    moment remembered from another test (whose clock and content differ)."""
+    """The page cache and the parts' cache on, in a local cache of this package's own
+    (never a shared Redis the environment may name), empty at the start of every test;
+    and no scheduled moment remembered from another test (whose clock and content differ)."""
     settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+    settings.FRAGMENT_CACHE_SECONDS = PAGE_CACHE_SECONDS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast users
     settings.CACHES = {
         "default": {
