@@ -67,10 +67,26 @@ class MineralListView(ListView):
             return queryset.none()
         return self.filterset.qs.order_by(*self.ordering_form.order_by())
 
+    def get(self, request, *args, **kwargs):
+        """Unfiltered, nothing is checked before the page's part is rendered: the forms,
+        the list, its count and the filter's choices are made only then, if at all
+        (:mod:`publishing.fragments`)."""
+        if request.GET:
+            return super().get(request, *args, **kwargs)
+        self.object_list = None
+        context = {"view": self}
+        fragments.defer(request, context, self.unfiltered)
+        return super().render_to_response(context)  # no form is bound: none has errors
+
+    def unfiltered(self):
+        self.object_list = self.get_queryset()
+        return self.contents()
+
     def get_context_data(self, **kwargs):
-        """On the first page, the list, its count and the filter form's choices are read
-        only if its part of the page is rendered (:mod:`publishing.fragments`); another
-        page's number is checked first (a page past the last is a 404)."""
+        """Filtered, the forms are checked first (a value they refuse answers 400), and so
+        is another page's number (a page past the last is a 404); on the first page the
+        list, its count and the filter's choices are read only if the page's part is
+        rendered (:mod:`publishing.fragments`)."""
         if self.request.GET.get(self.page_kwarg, "1") not in ("", "1"):
             return self.contents(**kwargs)
         context = {"view": self}

@@ -36,7 +36,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -152,4 +155,39 @@ def render(context, name, vary, build):
     html = build(work.run() if work is not None else {})
     keys = frozenset(dependencies.current().keys)
     store().set(key, Fragment(str(html), keys, state.number, request.answer_started), seconds())
+    return html
+
+
+#: The parts that show no content (the navigation, the footer), in this process, by
+#: name, language, script prefix and what they vary by: a few per language.
+_code_parts = {}
+#: More than this and a code part is no longer kept (what it varies by is not bounded).
+MOST_CODE_PARTS = 500
+
+
+@receiver(setting_changed)
+def forget_code_parts(**kwargs):
+    """What the code writes may follow a setting (the site's name): a test that changes
+    one gets the parts written again."""
+    _code_parts.clear()
+
+
+def render_code_only(context, name, vary, build):
+    """A part that shows no content, only what the code and settings write (links to the
+    site's sections, words of the interface): kept in this process for the release, with
+    no keys. It is checked to read no content as it is rendered, and not kept if it did."""
+    request = getattr(context, "request", None)
+    if not usable(request):
+        return build({})
+    key = (name, get_language(), get_script_prefix(), *(identity(value) for value in vary))
+    html = _code_parts.get(key)
+    if html is not None:
+        return html
+    with dependencies.collecting() as collected:
+        html = build({})
+    read = collected.keys - {dependencies.EVERYTHING}
+    if read:
+        dependencies.record(*read)
+    elif len(_code_parts) < MOST_CODE_PARTS:
+        _code_parts[key] = html
     return html

@@ -6,6 +6,10 @@ besides the content that the part depends on and the request's path does not alr
 (the query string of a filtered list, the day a citation is read). The part is rendered
 in a context of its own, so nothing it sets leaks to the rest of the page, whether it is
 rendered or reused.
+
+``{% fragment "name" vary... code_only %}`` marks a part that shows no content at all
+(the navigation, the footer): it is kept in each process for the release, whatever the
+request's path (:func:`publishing.fragments.render_code_only`).
 """
 
 from django import template
@@ -15,11 +19,15 @@ from publishing import fragments
 register = template.Library()
 
 
+CODE_ONLY = "code_only"
+
+
 class FragmentNode(template.Node):
-    def __init__(self, name, vary, nodelist):
+    def __init__(self, name, vary, nodelist, code_only=False):
         self.name = name
         self.vary = vary
         self.nodelist = nodelist
+        self.code_only = code_only
 
     def render(self, context):
         def build(values):
@@ -27,7 +35,8 @@ class FragmentNode(template.Node):
                 return self.nodelist.render(context)
 
         vary = [value.resolve(context) for value in self.vary]
-        return fragments.render(context, self.name, vary, build)
+        render = fragments.render_code_only if self.code_only else fragments.render
+        return render(context, self.name, vary, build)
 
 
 @register.tag
@@ -37,6 +46,10 @@ def fragment(parser, token):
         raise template.TemplateSyntaxError(
             "{% fragment %} takes a quoted name, then what else the part varies by."
         )
+    code_only = bits[-1] == CODE_ONLY
+    vary = bits[2:-1] if code_only else bits[2:]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
+    return FragmentNode(
+        bits[1][1:-1], [parser.compile_filter(bit) for bit in vary], nodelist, code_only
+    )

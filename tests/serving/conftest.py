@@ -25,7 +25,7 @@ from initiatives.models import (
 )
 from minerals.models import Application, Mineral
 from publishing import cache as page_cache
-from publishing.models import ContentVersion
+from publishing.models import ContentVersion, DependencyVersion
 from publishing.roles import EDITOR, PUBLISHER
 from tests.conftest import CONTENT_FIXTURES
 from tests.editorial.conftest import member_of
@@ -48,8 +48,9 @@ MORE_STALE_THAN_SHOWN = pytest.mark.xfail(
 @pytest.fixture(scope="package")
 def content_once(django_db_setup, django_db_blocker):
     """The real content, loaded once for this package (each test still runs in a
-    transaction that is rolled back); removed again, with the content version its
-    loading counted, when the package is done."""
+    transaction that is rolled back); removed again, with the content version and the
+    keys' numbers its loading counted, when the package is done (xdist may run another
+    package's tests in between, and then this package's again)."""
     with django_db_blocker.unblock():
         call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
         yield
@@ -73,6 +74,9 @@ def remove_content():
         Sector,
         Source,
         ContentVersion,
+        # Numbered by the counter just removed: left, their numbers would stay above the
+        # next load's, and what they name would never be fresh again in this run.
+        DependencyVersion,
     ):
         model.objects.all().delete()
 

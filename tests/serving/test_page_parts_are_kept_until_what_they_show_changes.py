@@ -14,12 +14,14 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.db import connection
+from django.template import RequestContext, Template
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minerals.models import Mineral
-from publishing import versions
+from publishing import cache as page_cache
+from publishing import dependencies, versions
 from publishing.models import ShareLink, Status
 from publishing.preview import preview_url
 from tests.editorial.conftest import admin_url, open_change_form
@@ -282,3 +284,26 @@ def test_a_part_kept_by_one_process_is_remade_when_another_changes_what_it_shows
             "the initiative page's parts, which do not show the summary, were made again"
         )
         assert any(now[key] != value for key, value in parts.items() if key not in trust)
+
+
+def test_a_part_said_to_show_no_content_is_not_kept_when_it_reads_some(content, rf):
+    """``code_only`` parts (the navigation, the footer) are kept with no keys: one that
+    reads content anyway is rendered every time, so it never shows an old value."""
+    probe = Template(
+        '{% load fragments %}{% fragment "probe" code_only %}{{ mineral.summary }}{% endfragment %}'
+    )
+
+    def render():
+        request = rf.get("/probe/")
+        request.content_state = page_cache.content_state()
+        request.answer_started = timezone.now()
+        with dependencies.collecting() as collected:
+            mineral = Mineral.objects.get(slug="neodymium")
+            html = probe.render(RequestContext(request, {"mineral": mineral}))
+        assert f"minerals.mineral:{mineral.pk}.summary" in collected.keys
+        return html
+
+    assert render() == Mineral.objects.get(slug="neodymium").summary
+    with arranged():
+        Mineral.objects.filter(slug="neodymium").update(summary=NEW_SUMMARY)
+    assert render() == NEW_SUMMARY
