@@ -64,28 +64,31 @@ class InitiativeQuerysetMixin:
     context_object_name = "initiative"
 
     def get_queryset(self):
-        return (
-            Initiative.objects.published()
-            .select_related("parent")
-            .prefetch_related(
-                Prefetch("children", queryset=Initiative.objects.published()),
-                Prefetch("sectors", queryset=Sector.objects.published()),
-                Prefetch("partners", queryset=Country.objects.published()),
-                Prefetch(
-                    "organizations",
-                    queryset=Organization.objects.published().select_related("country"),
-                ),
-                Prefetch("sections", queryset=Section.objects.with_points()),
-                Prefetch("milestones", queryset=Milestone.objects.published().chronological()),
-                Prefetch("figures", queryset=Figure.objects.published()),
-                Prefetch("minerals", queryset=visible_related(Initiative, "minerals")),
-                published_sources(),
-            )
-        )
+        return self.item_queryset().prefetch_related(*self.neighbours())
+
+    def item_queryset(self):
+        return Initiative.objects.published().select_related("parent")
+
+    def neighbours(self):
+        return [
+            Prefetch("children", queryset=Initiative.objects.published()),
+            Prefetch("sectors", queryset=Sector.objects.published()),
+            Prefetch("partners", queryset=Country.objects.published()),
+            Prefetch(
+                "organizations",
+                queryset=Organization.objects.published().select_related("country"),
+            ),
+            Prefetch("sections", queryset=Section.objects.with_points()),
+            Prefetch("milestones", queryset=Milestone.objects.published().chronological()),
+            Prefetch("figures", queryset=Figure.objects.published()),
+            Prefetch("minerals", queryset=visible_related(Initiative, "minerals")),
+            published_sources(),
+        ]
 
 
 class InitiativeDetailView(PublicItemMixin, InitiativeQuerysetMixin, DetailView):
     template_name = "initiatives/initiative_detail.html"
+    shares_parts = True
 
 
 class InitiativeSheetView(InitiativeQuerysetMixin, SheetView):

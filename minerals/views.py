@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from initiatives.models import Figure, Initiative, Sector, Source
+from publishing import fragments
 from publishing.filters import ReaderFormRenderer
 from publishing.sheets import SheetView
 from publishing.views import PublicItemMixin
@@ -66,7 +67,33 @@ class MineralListView(ListView):
             return queryset.none()
         return self.filterset.qs.order_by(*self.ordering_form.order_by())
 
+    def get(self, request, *args, **kwargs):
+        """Unfiltered, nothing is checked before the page's part is rendered: the forms,
+        the list, its count and the filter's choices are made only then, if at all
+        (:mod:`publishing.fragments`)."""
+        if request.GET:
+            return super().get(request, *args, **kwargs)
+        self.object_list = None
+        context = {"view": self}
+        fragments.defer(request, context, self.unfiltered)
+        return super().render_to_response(context)  # no form is bound: none has errors
+
+    def unfiltered(self):
+        self.object_list = self.get_queryset()
+        return self.contents()
+
     def get_context_data(self, **kwargs):
+        """Filtered, the forms are checked first (a value they refuse answers 400), and so
+        is another page's number (a page past the last is a 404); on the first page the
+        list, its count and the filter's choices are read only if the page's part is
+        rendered (:mod:`publishing.fragments`)."""
+        if self.request.GET.get(self.page_kwarg, "1") not in ("", "1"):
+            return self.contents(**kwargs)
+        context = {"view": self}
+        fragments.defer(self.request, context, lambda: self.contents(**kwargs))
+        return context
+
+    def contents(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = for_readers(self.filterset.form)
         context["ordering_form"] = self.ordering_form
@@ -124,7 +151,13 @@ class MineralQuerysetMixin:
     context_object_name = "mineral"
 
     def get_queryset(self):
-        return Mineral.objects.published().prefetch_related(
+        return self.item_queryset().prefetch_related(*self.neighbours())
+
+    def item_queryset(self):
+        return Mineral.objects.published()
+
+    def neighbours(self):
+        return [
             Prefetch(
                 "applications",
                 queryset=Application.objects.published()
@@ -137,11 +170,12 @@ class MineralQuerysetMixin:
             ),
             Prefetch("initiatives", queryset=Initiative.objects.published()),
             Prefetch("sources", queryset=Source.objects.published()),
-        )
+        ]
 
 
 class MineralDetailView(PublicItemMixin, MineralQuerysetMixin, DetailView):
     template_name = "minerals/mineral_detail.html"
+    shares_parts = True
 
 
 class MineralSheetView(MineralQuerysetMixin, SheetView):

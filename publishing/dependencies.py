@@ -92,6 +92,11 @@ def collecting():
         _collected.reset(token)
 
 
+def current():
+    """The :class:`Collected` of the answer being built, if any."""
+    return _collected.get()
+
+
 def record(*keys):
     """Note ``keys`` for the answer being collected, if any (a cached fragment's keys)."""
     collected = _collected.get()

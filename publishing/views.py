@@ -3,7 +3,7 @@ the public change log."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import CharField, Prefetch, Q
+from django.db.models import CharField, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from . import history, preview, versions
+from . import fragments, history, preview, versions
 from .citations import citation_paths
 from .middleware import show_preview
 from .models import PublicChange, ShareLink, can_see_unpublished
@@ -129,7 +129,30 @@ class ChangeLogView(ListView):
 
 
 class PublicItemMixin(PreviewableMixin):
-    """For an item's public page: previews for staff, and when its content last changed."""
+    """For an item's public page: previews for staff, and when its content last changed.
+
+    A view whose template puts everything it shows of the item's neighbours and of its
+    last change in ``{% fragment %}`` parts sets ``shares_parts``, and gives its queryset
+    in two: ``item_queryset()`` (the item) and ``neighbours()`` (its prefetches). Where the
+    page may share its parts (:mod:`publishing.fragments`), the item is read alone, and
+    its neighbours and last change only if a part has to be rendered: a page whose parts
+    are all reused reads one row, and builds no query for the rest."""
+
+    shares_parts = False
+    deferred_neighbours = False
+
+    def parts_deferred(self):
+        return self.shares_parts and fragments.usable(self.request)
+
+    def get_object(self, queryset=None):
+        if queryset is not None or not self.parts_deferred():
+            return super().get_object(queryset)
+        item = super().get_object(self.item_queryset())
+        if self.parts_deferred():  # no preview began
+            self.deferred_neighbours = True
+        else:
+            prefetch_related_objects([item], *self.neighbours())
+        return item
 
     def get_last_change(self):
         """The public change that made the version the page shows: the current one."""
@@ -138,7 +161,16 @@ class PublicItemMixin(PreviewableMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item = self.object
-        context["last_change"] = self.get_last_change()
+        if self.shares_parts:
+            if self.deferred_neighbours:
+                fragments.defer(
+                    self.request,
+                    context,
+                    lambda: prefetch_related_objects([item], *self.neighbours()),
+                )
+            fragments.defer(self.request, context, lambda: {"last_change": self.get_last_change()})
+        else:
+            context["last_change"] = self.get_last_change()
         context["changes_url"] = reverse("item-changes", args=[item._meta.model_name, item.slug])
         return context
 
@@ -154,6 +186,7 @@ class VersionMixin:
     """
 
     def get_object(self, queryset=None):
+        fragments.bypass(self.request)  # the item as it was: no part of the live page fits
         model = self.get_queryset().model
         item = get_object_or_404(model.objects.published(), slug=self.kwargs["slug"])
         self.version = versions.find(item, self.kwargs["version"])

@@ -20,7 +20,9 @@ The runs:
 * ``warm-1x``, ``warm-100x``: the page cache on (``PAGE_CACHE_SECONDS=300``, the
   production default), filled before measuring;
 * ``cold-1x``, ``cold-100x``: the page cache off (``PAGE_CACHE_SECONDS=0``): every
-  request renders;
+  request renders its page, from the parts the fragment cache keeps
+  (``publishing.fragments``: on by default, as in production, and filled by the warm-up;
+  ``FRAGMENT_CACHE_SECONDS=0 python -m tests.bench ...`` renders every part too);
 * ``soak``: the warm cache at 100x, ``--soak-connections`` connections for
   ``--soak-seconds`` cycling through every endpoint. It must end with no errors and
   no answer of 400 or more; otherwise the benchmark exits 1;
@@ -140,10 +142,12 @@ class Run:
 
     @property
     def description(self):
+        parts = os.environ.get("FRAGMENT_CACHE_SECONDS", "300")  # the production default
         cache = (
             f"page cache on, warmed (PAGE_CACHE_SECONDS={self.cache_seconds})"
             if self.cache_seconds
-            else "page cache off (PAGE_CACHE_SECONDS=0)"
+            else "page cache off (PAGE_CACHE_SECONDS=0), page parts "
+            + (f"kept (FRAGMENT_CACHE_SECONDS={parts})" if int(parts) else "not kept either")
         )
         return f"{self.factor}x content, {cache}"
 

@@ -7,10 +7,14 @@ Usage (``make snapshot``, options through SNAPSHOT_ARGS)::
 It renders, in this process with ``make serve``'s production settings and the page cache
 off, every address of the sitemap (English and Hindi), every list of the API (its root
 names them), and a few searches and filtered lists in both languages, and writes each
-answer's status and body to a file under ``OUT``. The database is a throwaway SQLite file
-(``--database``, default ``OUT/../snapshot-<factor>x.sqlite3``) made once with
-``load_content`` (and ``synthesize --factor``): run the script again with the same
-``--database`` after a change (it only migrates), then ``diff -r`` the two folders.
+answer's status and body to a file under ``OUT``. Each address is asked twice and the
+second answer is written: the fragment cache keeps its production default (on), so the
+second is made from the parts the first kept (:mod:`publishing.fragments`), and an
+address whose two answers differ is named, and makes the script exit 1. The database is
+a throwaway SQLite file (``--database``, default ``OUT/../snapshot-<factor>x.sqlite3``)
+made once with ``load_content`` (and ``synthesize --factor``): run the script again with
+the same ``--database`` after a change (it only migrates), then ``diff -r`` the two
+folders.
 A fresh database would differ in its timestamps, not in the code's output.
 """
 
@@ -104,12 +108,22 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     client = Client()
     paths = addresses(client)
+    differing = []
     for path in paths:
-        accept = "application/json" if path.startswith("/api/") else "text/html"
-        response = client.get(path, HTTP_ACCEPT=accept)
-        body = b"".join(response) if response.streaming else response.content
-        (out / file_name(path)).write_bytes(f"{path}\n{response.status_code}\n".encode() + body)
+        first, answer = (answer_to(client, path) for _ in range(2))
+        if first != answer:
+            differing.append(path)
+        (out / file_name(path)).write_bytes(answer)
     print(f"{len(paths)} answers in {out} (database {database})")
+    if differing:
+        sys.exit("Asked again, these answered differently:\n" + "\n".join(differing))
+
+
+def answer_to(client, path):
+    accept = "application/json" if path.startswith("/api/") else "text/html"
+    response = client.get(path, HTTP_ACCEPT=accept)
+    body = b"".join(response) if response.streaming else response.content
+    return f"{path}\n{response.status_code}\n".encode() + body
 
 
 if __name__ == "__main__":

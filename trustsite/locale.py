@@ -7,8 +7,12 @@ needs ``Vary: Accept-Language``. What is not under ``i18n_patterns`` (the admin,
 robots.txt, the sitemap, the health checks) is in English.
 """
 
+import functools
+
 from django.conf import settings
-from django.urls import translate_url
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_noop
@@ -77,8 +81,18 @@ def path_in(path, language):
 
     ``translate_url`` reverses the page's route in the other language; an address no
     route matches (a 404 page) has its prefix swapped, so the switcher still leads to the
-    same address in the other language.
+    same address in the other language. Every page asks for two addresses in each
+    language, and resolving and reversing them was a fifth of a page made from kept
+    parts: each is worked out once per process (it depends on the URLconf, not on the
+    content), for the most recent few thousand addresses.
     """
+    return _path_in(path, language, translation.get_language(), get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=4096)
+def _path_in(path, language, active, script_prefix, urlconf):
+    """:func:`path_in`; ``active`` (which language's prefix resolves), ``script_prefix``
+    and ``urlconf`` key the cache."""
     translated = translate_url(path, language)
     if translated != path or address_language(path) == language:
         return translated
@@ -87,6 +101,12 @@ def path_in(path, language):
     if language == settings.LANGUAGE_CODE:
         return bare
     return f"/{language}{bare}"
+
+
+@receiver(setting_changed)
+def forget_addresses(**kwargs):
+    """A test that changes the languages or the URLconf gets the addresses worked out again."""
+    _path_in.cache_clear()
 
 
 def alternates(request):

@@ -209,6 +209,10 @@ else:
 #: page cache off (the default with DEBUG on, so template edits show at once).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
 PAGE_CACHE_ALIAS = "default"
+#: How long a page's expensive parts (publishing.fragments) are kept for the next miss,
+#: in the page cache's store: each is reused only while nothing it shows changed, like a
+#: cached page; 0 turns it off (the default with DEBUG on, so template edits show at once).
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "0" if DEBUG else "300"))
 #: How long a shared cache in front of the site (Varnish, a CDN) may keep a public answer
 #: (``s-maxage``): it is purged by key when what the answer shows changes, so this only
 #: bounds how long a purge that got lost can matter.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from initiatives.models import Figure, Initiative, Milestone, Section, Sector, Source
+from publishing import fragments
 
 from .search import SearchForm
 
@@ -18,11 +19,17 @@ HOME_INITIATIVES = 8
 
 
 class HomeView(TemplateView):
+    """Everything the home page shows is in one part, read only when it is rendered."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["featured"] = (
+        fragments.defer(self.request, context, self.contents)
+        return context
+
+    def contents(self):
+        featured = (
             Initiative.objects.published()
             .filter(slug=FEATURED_INITIATIVE)
             .prefetch_related(
@@ -33,16 +40,18 @@ class HomeView(TemplateView):
             )
             .first()
         )
-        context["initiatives"] = (
-            Initiative.objects.published()
-            .exclude(slug=FEATURED_INITIATIVE)
-            .filter(parent=None)[:HOME_INITIATIVES]
-        )
-        context["sectors"] = Sector.objects.published()[:HOME_SECTORS]
-        context["figures"] = Figure.objects.published().filter(part_of=None)[:HEADLINE_FIGURES]
         latest = Milestone.objects.published().chronological().reverse()[:LATEST_MILESTONES]
-        context["milestones"] = list(latest)
-        return context
+        return {
+            "featured": featured,
+            "initiatives": (
+                Initiative.objects.published()
+                .exclude(slug=FEATURED_INITIATIVE)
+                .filter(parent=None)[:HOME_INITIATIVES]
+            ),
+            "sectors": Sector.objects.published()[:HOME_SECTORS],
+            "figures": Figure.objects.published().filter(part_of=None)[:HEADLINE_FIGURES],
+            "milestones": list(latest),
+        }
 
 
 class AboutView(ListView):

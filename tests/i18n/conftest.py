@@ -64,8 +64,10 @@ def visible_text(response):
 
 @pytest.fixture
 def page_cache_on(settings):
-    """The page cache on, in a local cache of its own, empty at the start and the end."""
+    """The page cache and the parts' cache on, in a local cache of their own, empty at
+    the start and the end."""
     settings.PAGE_CACHE_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 300
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -411,6 +411,7 @@ SERVER_SETTINGS = {
     "DEBUG",
     "DJANGO_ENV",
     "DJANGO_SETTINGS_MODULE",
+    "FRAGMENT_CACHE_SECONDS",
     "GUNICORN_TIMEOUT",
     "HTTPS",
     "LOG_LEVEL",
@@ -428,9 +429,10 @@ SERVER_SETTINGS = {
 
 def production_environment(folder, database):
     """`make serve`'s settings (production, plain HTTP on this machine), the page cache
-    off so every page asks the database, and persistent connections. A settings module
-    in ``folder`` collects the static files there, with their manifest (pages need it to
-    name them) but without the compressed copies, which only cost time here."""
+    and the parts' cache off so every page asks the database, and persistent connections.
+    A settings module in ``folder`` collects the static files there, with their manifest
+    (pages need it to name them) but without the compressed copies, which only cost time
+    here."""
     (folder / "outage_settings.py").write_text(
         "from trustsite.settings import *  # noqa: F403\n\n"
         f"STATIC_ROOT = {str(folder / 'static')!r}\n"
@@ -446,6 +448,7 @@ def production_environment(folder, database):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PAGE_CACHE_SECONDS": "0",
+        "FRAGMENT_CACHE_SECONDS": "0",
         "CONN_MAX_AGE": "60",
         "DATABASE_URL": database,
         "PYTHONUNBUFFERED": "1",

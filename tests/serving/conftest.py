@@ -1,4 +1,5 @@
-"""Serving as production does: the page cache on, its own empty cache for each test.
+"""Serving as production does: the page cache and the page parts' cache on, their own
+empty cache for each test.
 
 The page cache's middleware reads ``PAGE_CACHE_SECONDS`` when a handler builds its
 middleware, which a test client does on its first request: every client a test makes
@@ -24,7 +25,7 @@ from initiatives.models import (
 )
 from minerals.models import Application, Mineral
 from publishing import cache as page_cache
-from publishing.models import ContentVersion
+from publishing.models import ContentVersion, DependencyVersion
 from publishing.roles import EDITOR, PUBLISHER
 from tests.conftest import CONTENT_FIXTURES
 from tests.editorial.conftest import member_of
@@ -38,8 +39,9 @@ PAGE_CACHE_SECONDS = 300
 @pytest.fixture(scope="package")
 def content_once(django_db_setup, django_db_blocker):
     """The real content, loaded once for this package (each test still runs in a
-    transaction that is rolled back); removed again, with the content version its
-    loading counted, when the package is done."""
+    transaction that is rolled back); removed again, with the content version and the
+    keys' numbers its loading counted, when the package is done (xdist may run another
+    package's tests in between, and then this package's again)."""
     with django_db_blocker.unblock():
         call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
         yield
@@ -63,6 +65,9 @@ def remove_content():
         Sector,
         Source,
         ContentVersion,
+        # Numbered by the counter just removed: left, their numbers would stay above the
+        # next load's, and what they name would never be fresh again in this run.
+        DependencyVersion,
     ):
         model.objects.all().delete()
 
@@ -99,10 +104,11 @@ def database_down():
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
-    """The page cache on, in a local cache of this package's own (never a shared Redis
-    the environment may name), empty at the start of every test; and no scheduled
-    moment remembered from another test (whose clock and content differ)."""
+    """The page cache and the parts' cache on, in a local cache of this package's own
+    (never a shared Redis the environment may name), empty at the start of every test;
+    and no scheduled moment remembered from another test (whose clock and content differ)."""
     settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+    settings.FRAGMENT_CACHE_SECONDS = PAGE_CACHE_SECONDS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast users
     settings.CACHES = {
         "default": {

@@ -111,8 +111,8 @@ IN_PLACE = {"publish", "import"}
 
 
 def fresh_render(path):
-    """What ``path`` shows now, rendered without the page cache."""
-    with override_settings(PAGE_CACHE_SECONDS=0):
+    """What ``path`` shows now, rendered without the page cache or kept parts."""
+    with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0):
         return text(Client().get(path))
 
 
