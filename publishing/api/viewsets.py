@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -37,7 +36,7 @@ from .conditional import (
     representation_etag,
     version_in,
 )
-from .filters import OrderingFilter, SearchFilter
+from .filters import FilterBackend, OrderingFilter, SearchFilter
 from .languages import DEFAULT, requested_language
 from .renderers import CSLJSONRenderer, CSVRenderer, JSONRenderer, csv_rows
 from .schema import ContentAutoSchema
@@ -112,7 +111,7 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     #: Bodies are JSON only (others answer 415): the schema declares one body type, so
     #: clients generated from it send JSON rather than a form.
     parser_classes = [JSONParser]
-    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, OrderingFilter]
     schema = ContentAutoSchema()
     visible_relations = ()
     prefetch = ()
