@@ -193,16 +193,17 @@ class PublishableQuerySet(GuardedQuerySet):
 
     as_manager.queryset_only = True
 
-    def published(self):
-        """What the public sees now; the only definition of "published" on the site.
+    def published(self, at=None):
+        """What the public sees now (or saw ``at`` a moment, no preview counting); the only
+        definition of "published" on the site.
 
         Building the condition into a query cost a tenth of a millisecond per kind, and
         more for a kind public only through its links (an application, through its
         mineral and sector), for every list and prefetch of every answer. As the rule's
         time is a :class:`Moment`, the built query does not age: a kind's is built once
         per process and copied, unless a preview counts one more item as public."""
-        if not self._is_untouched() or preview.previewed_item() is not None:
-            return self.filter(self.model.public_condition())
+        if at is not None or not self._is_untouched() or preview.previewed_item() is not None:
+            return self.filter(self.model.public_condition(at=at))
         key = (type(self), self.model)
         built = _published.get(key)
         if built is None:
