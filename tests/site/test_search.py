@@ -201,3 +201,20 @@ def test_a_compiled_search_reads_the_time_at_each_search(client, content):
         )
     after = result_links(client.get("/search/?q=quoggery"))
     assert before == [] and after == ["/initiatives/tidal-pact/"]
+
+
+@pytest.mark.parametrize("language", ["", "/hi"], ids=["english", "hindi"])
+def test_results_cost_no_queries_of_their_own(client, content, language):
+    """Each kind's results come whole from its one query: a search that finds items in
+    every kind asks the database as often as one that finds nothing."""
+
+    def queries(query):
+        client.get(f"{language}/search/?q={query}")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{language}/search/?q={query}")
+        return len(captured), response
+
+    nothing, _ = queries("xyzzy")
+    found, response = queries("India")
+    assert len(result_links(response)) > 10
+    assert found == nothing
