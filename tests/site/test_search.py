@@ -4,12 +4,28 @@ These run on whichever database DATABASE_URL names: full-text search on PostgreS
 the substring fallback on SQLite. Both must pass.
 """
 
+import datetime
+import re
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from initiatives.models import Initiative
-from tests.factories import InitiativeFactory
-from trustsite.search import TARGETS, search_postgres, search_substring
+from publishing import dependencies
+from publishing.models import refresh_statistics
+from tests.factories import InitiativeFactory, arranged
+from trustsite import search
+from trustsite.search import (
+    TARGETS,
+    compiled_matches,
+    matches,
+    narrows,
+    search_postgres,
+    search_substring,
+    singular,
+)
 
 from .conftest import parse
 
@@ -137,3 +153,100 @@ def test_search_follows_every_change_to_the_text_however_it_is_written(client, c
 
     assert saved and updated and not old_word
     assert not found("quixotical")
+
+
+#: A time written into SQL (with the brackets an expression's value gets).
+MOMENT = re.compile(r"\('[-0-9]{10} [:.0-9]{8,15}'\)|'[-0-9]{10} [:.0-9]{8,15}'")
+
+
+def found_by_each_way(target, words, hindi):
+    """What building the query finds (the ORM's way) and what the compiled SQL finds: the
+    items, their titles and addresses, the keys of what they show, and the SQL run (its
+    times aside)."""
+    list(matches(target, words, hindi))  # what a process works out once (the indexes)
+    found = []
+    for way in (matches, compiled_matches):
+        with dependencies.collecting() as keys, CaptureQueriesContext(connection) as queries:
+            items = way(target, words, hindi)
+            assert items is not None, "this search is compiled"
+            shown = [(item.pk, target.title(item), target.url(item)) for item in items]
+        sql = [MOMENT.sub("MOMENT", query["sql"]) for query in queries.captured_queries]
+        found.append((shown, keys.keys, sql))
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's searches are compiled")
+@pytest.mark.parametrize(
+    "query",
+    ["lithium", "rare earth", "Nd", "semiconductors supply chain", '"magnet"', "100%", "a_b"],
+)
+@pytest.mark.parametrize("hindi", [False, True], ids=["english", "hindi"])
+def test_a_search_compiled_once_finds_what_building_its_query_finds(content, query, hindi):
+    words = [singular(word) for word in query.split()]
+    for target in TARGETS:
+        built, compiled = found_by_each_way(target, words, hindi)
+        assert compiled == built, target.kind
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's searches are compiled")
+def test_a_compiled_search_reads_the_time_at_each_search(client, content):
+    """The compiled SQL holds no time: an item scheduled to go live is found from then on."""
+    with arranged():
+        item = InitiativeFactory(
+            slug="tidal-pact",
+            body="Tidal quoggery.",
+            go_live_at=timezone.now() + datetime.timedelta(days=1),
+        )
+    before = result_links(client.get("/search/?q=quoggery"))
+    with arranged():
+        Initiative.objects.filter(pk=item.pk).update(
+            go_live_at=timezone.now() - datetime.timedelta(seconds=1)
+        )
+    after = result_links(client.get("/search/?q=quoggery"))
+    assert before == [] and after == ["/initiatives/tidal-pact/"]
+
+
+@pytest.mark.parametrize("language", ["", "/hi"], ids=["english", "hindi"])
+def test_results_cost_no_queries_of_their_own(client, content, language):
+    """Each kind's results come whole from its one query: a search that finds items in
+    every kind asks the database as often as one that finds nothing."""
+
+    def queries(query):
+        client.get(f"{language}/search/?q={query}")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{language}/search/?q={query}")
+        return len(captured), response
+
+    nothing, _ = queries("xyzzy")
+    found, response = queries("India")
+    assert len(result_links(response)) > 10
+    assert found == nothing
+
+
+@pytest.fixture
+def measured_afresh():
+    """SQLite's measure of the tables read again by the next search, and after the test."""
+    search.MEASURED.clear()
+    yield
+    search.MEASURED.clear()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's indexes narrow searches")
+def test_kinds_too_small_for_their_index_are_scanned_and_found_alike(
+    client, content, measured_afresh
+):
+    queries = ["lithium", "paving", "rare earth", "India", "xyzzy", "magnets"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone():
+            cursor.execute("DELETE FROM sqlite_stat1")  # never measured: every kind narrowed
+    narrowed = {target.kind for target in TARGETS if narrows(target)}
+    by_index = [result_links(client.get(f"/search/?q={query}")) for query in queries]
+    refresh_statistics()
+    search.MEASURED.clear()
+    scanned = {target.kind for target in TARGETS if not narrows(target)}
+    by_scan = [result_links(client.get(f"/search/?q={query}")) for query in queries]
+
+    assert len(narrowed) == 7 and len(scanned) == 8, "the source content is small"
+    assert by_scan == by_index
+    assert any(by_index)
