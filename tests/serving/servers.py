@@ -178,6 +178,16 @@ class Server:
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)
 
+    def write(self, token, path, fields, headers=None):
+        """PATCH ``fields`` of the item at the API address ``path`` with the API ``token``."""
+        return self.request(
+            "PATCH",
+            path,
+            body=json.dumps(fields),
+            headers=(headers or {})
+            | {"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        )
+
     def output(self):
         return self.log.read_text(errors="replace")
 

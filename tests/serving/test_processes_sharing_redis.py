@@ -2,7 +2,6 @@
 other's very next request, and what does not show it stays cached (both read the keys'
 versions from the shared database)."""
 
-import json
 import os
 import uuid
 
@@ -81,15 +80,8 @@ def test_a_change_through_one_process_shows_on_the_others_next_request(
                     f"port {server.port}"
                 )
 
-        status, _, body = first.request(
-            "PATCH",
-            "/api/v1/sectors/space/",
-            body=json.dumps({"summary": NEW_SUMMARY}),
-            headers=HOST
-            | {
-                "Authorization": f"Token {database.publisher_token}",
-                "Content-Type": "application/json",
-            },
+        status, _, body = first.write(
+            database.publisher_token, "/api/v1/sectors/space/", {"summary": NEW_SUMMARY}, HOST
         )
         assert status == 200, body
 
