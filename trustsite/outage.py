@@ -9,6 +9,12 @@ the outage), and each is logged in one line naming the exception's class, with n
 traceback. The connections are closed at once, so the next request opens a new one:
 when the database is back the site serves again with no restart.
 
+SQLite raises the same ``OperationalError`` ("database is locked") when a write waited
+``SQLITE_BUSY_TIMEOUT`` seconds for the write lock while others wrote: the database is
+there, only busy. That answer asks to come back sooner, and a write is told that nothing
+of it was saved (every edit is one transaction, rolled back); the log says "busy", so an
+operator does not look for a database that is down.
+
 Where the error comes from decides how it gets here. From a view (or its template), it
 reaches :meth:`DatabaseOutageMiddleware.process_exception`. From a middleware below this
 one (the page cache asks the database for the content's state before any view runs),
@@ -39,10 +45,16 @@ logger = logging.getLogger(__name__)
 
 #: How long clients are asked to wait before they try again.
 RETRY_AFTER_SECONDS = 30
+#: ...and after a write that found the database busy with other writes.
+BUSY_RETRY_AFTER_SECONDS = 5
 #: What a database that cannot be reached raises (a connection refused, dropped or closed).
 UNREACHABLE = (OperationalError, InterfaceError)
 API_PREFIX = "/api/"
 API_DETAIL = "The service is temporarily unavailable. Please try again later."
+BUSY_DETAIL = (
+    "The database is busy with other changes: nothing of this request was saved. "
+    "Please send it again in a few seconds."
+)
 #: Marks the requests this middleware serves: the signal receiver acts on those only.
 _SERVED = "_database_outage_middleware"
 
@@ -75,18 +87,27 @@ def pass_database_errors_up(sender, request=None, **kwargs):
         raise error
 
 
+def is_busy(error):
+    """Whether ``error`` is SQLite's "database is locked": a write that waited its time for
+    the write lock, not a database that is gone."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
+
+
 def outage_response(request, error):
     close_connections()
+    busy = is_busy(error)
     if request.path_info.startswith(API_PREFIX):
-        response = JsonResponse({"detail": API_DETAIL}, status=503)
+        detail = BUSY_DETAIL if busy else API_DETAIL
+        response = JsonResponse({"detail": detail}, status=503)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS if busy else RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     # Marks the answer as logged, so django.request does not log the 503 a second time.
     log_response(
-        "Service Unavailable: %s (database unreachable: %s: %s)",
+        "Service Unavailable: %s (database %s: %s: %s)",
         request.path,
+        "busy, a write waited for the write lock" if busy else "unreachable",
         type(error).__name__,
         first_line(error),
         response=response,
