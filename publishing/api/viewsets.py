@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -51,6 +52,44 @@ class StillInUse(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The item is still used by other items."
     default_code = "still_in_use"
+
+
+class ChangesWaiting(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "changes_waiting"
+
+
+def names_a_version(request):
+    """Whether a write says which version of the item it was read from (``If-Match``): a
+    merge with what changed since then names whose changes it kept (``Merged-With``)."""
+    return any(tag != "*" for tag in parse_etags(request.headers.get("If-Match") or ""))
+
+
+def refuse_to_publish_unseen(session):
+    """A Publisher's write that says neither what becomes of the changes others left
+    waiting on the item nor which version it read would publish them unreviewed, with
+    nothing in the answer saying so: refused, naming whose they are, until the write asks
+    for ``published`` (publish them with it) or ``review`` (add it to them), or sends the
+    ``If-Match`` of what it read."""
+    if session.draft is None:
+        return
+    changes = Change.filter_item(session.item)
+    settled = changes.filter(unpublished=False).order_by("-pk").values_list("pk", flat=True)
+    authors = set(
+        changes.filter(pk__gt=settled.first() or 0, unpublished=True)
+        .exclude(revision__user=session.user)
+        .values_list("revision__user__username", flat=True)
+    )
+    if not authors:
+        return
+    raise ChangesWaiting(
+        _(
+            "“%(item)s” has unpublished changes by %(who)s waiting. Send "
+            '"status": "published" to publish them with yours, or "status": '
+            '"review" to add yours to them for review.'
+        )
+        % {"item": session.item, "who": ", ".join(sorted(filter(None, authors))) or "someone"}
+    )
 
 
 class CanReadHistory(permissions.BasePermission):
@@ -246,10 +285,12 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             self.check_if_match(request, working, session)
             serializer = self.get_serializer(working, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
+            requested = serializer.validated_data.get("status")
+            publisher = can_publish(request.user, model)
+            if publisher and requested is None and not names_a_version(request):
+                refuse_to_publish_unseen(session)
             session.action = requested_action(
-                serializer.validated_data.get("status"),
-                was_live=session.was_live,
-                publisher=can_publish(request.user, model),
+                requested, was_live=session.was_live, publisher=publisher
             )
             session.saved(serializer.save())
         if session.outcome in ("unpublished changes", "submitted changes"):
@@ -322,6 +363,14 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         }
         if current & set(sent):
             return
+        if session is not None and read_version == session.token:
+            # Nothing was recorded after the version named, yet what was read differs: it
+            # was read as a change named by that version committed (the item read just
+            # before its version), so the write merges with that change.
+            previous = self.version_before(instance, read_version)
+            if previous is not None:
+                session.check(previous, merge=True)
+                return
         since = read_version
         if since is None:
             raise PreconditionFailed(
@@ -332,6 +381,20 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             str(workflow.StaleEdit(instance, history.changes_since(instance, since)))
             + " Read it again and write on top of that."
         )
+
+    @staticmethod
+    def version_before(instance, version):
+        """The version recorded just before ``version`` (a change's id), if any."""
+        if not str(version).isdigit():
+            return None
+        earlier = (
+            Change.filter_item(instance)
+            .filter(pk__lt=int(version))
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return None if earlier is None else str(earlier)
 
     # History --------------------------------------------------------------------
 
