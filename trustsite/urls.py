@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "trustsite.errors.bad_request"
 handler404 = "trustsite.views.page_not_found"
 # Django's own 500 view renders 500.html without touching the database.
 handler500 = "django.views.defaults.server_error"
