@@ -20,6 +20,7 @@ written, lower-cased), which splits Devanagari into words correctly.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ from django.db.models.functions import Concat
 from django.db.models.lookups import Exact
 from django.db.models.sql import Query
 from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -211,6 +212,26 @@ class Result:
     rank: float
 
 
+#: One result as the list shows it. Written here rather than in a loop of the template:
+#: the loop over a hundred results was about a tenth of a missed search at 100x content.
+RESULT_HTML = (
+    "\n    <li>\n"
+    '      <h3><a href="{}">{}</a></h3>\n'
+    '      <p class="meta">{}</p>\n'
+    '      <p class="snippet">{}</p>\n'
+    "    </li>\n    "
+)
+
+
+def results_html(results):
+    """The results' list items, escaped as the template escapes what it shows."""
+    return format_html_join(
+        "",
+        RESULT_HTML,
+        ((result.url, result.title, result.kind, result.snippet) for result in results),
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search the site"),
@@ -286,15 +307,19 @@ def search_substring(target, query, hindi=False):
     if items is None:
         items = matches(target, words, hindi)
     title = target.title_in_hindi if hindi else target.title
+    kind = str(target.kind)
+    lowered_words = [word.lower() for word in words]
+    pattern = highlighting(tuple(words))
     results = []
     for item in items:
         texts = [str(value_of(item, field)) for field in target.fields]
         if hindi:
             texts = [*target.hindi_text(item), *texts]
         text = " ".join(texts)
-        rank = sum(text.lower().count(word.lower()) for word in words)
-        snippet = marked(highlight(excerpt(text, words), words))
-        results.append(Result(str(target.kind), title(item), target.url(item), snippet, rank))
+        lowered = text.lower()
+        rank = sum(lowered.count(word) for word in lowered_words)
+        snippet = marked(highlight(excerpt(text, words, lowered), words, pattern))
+        results.append(Result(kind, title(item), target.url(item), snippet, rank))
     return results
 
 
@@ -620,9 +645,11 @@ def value_of(item, path):
     return item
 
 
-def excerpt(text, words):
-    """About SNIPPET_CHARS characters of ``text`` around the first word found, on word breaks."""
-    lowered = text.lower()
+def excerpt(text, words, lowered=None):
+    """About SNIPPET_CHARS characters of ``text`` around the first word found, on word breaks
+    (``lowered``: ``text.lower()``, when the caller has it already)."""
+    if lowered is None:
+        lowered = text.lower()
     positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
     start = max(min(positions, default=0) - SNIPPET_CHARS // 3, 0)
     if start:
@@ -633,9 +660,18 @@ def excerpt(text, words):
     return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
 
 
-def highlight(text, words):
+@functools.lru_cache(maxsize=64)
+def highlighting(words):
+    """The pattern that finds the words (``words``, a tuple) that hold any of ``words``."""
     pattern = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.sub(rf"(\w*(?:{pattern})\w*)", f"{START}\\1{STOP}", text, flags=re.IGNORECASE)
+    return re.compile(rf"(\w*(?:{pattern})\w*)", flags=re.IGNORECASE)
+
+
+def highlight(text, words, pattern=None):
+    """``text`` with each word holding one of ``words`` between the highlight markers
+    (``pattern``: ``highlighting(words)``, when the caller has it already)."""
+    pattern = pattern or highlighting(tuple(words))
+    return pattern.sub(f"{START}\\1{STOP}", text)
 
 
 def marked(text):

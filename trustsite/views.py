@@ -8,7 +8,7 @@ from django.views.generic import ListView, TemplateView
 from initiatives.models import Figure, Initiative, Milestone, Section, Sector, Source
 from publishing import fragments
 
-from .search import SearchForm
+from .search import SearchForm, results_html
 
 FEATURED_INITIATIVE = "trust"
 HEADLINE_FIGURES = 4
@@ -63,14 +63,19 @@ class AboutView(ListView):
 
 
 class SearchView(TemplateView):
+    """The results are one part of the page, kept by the cleaned query (the language is in
+    every part's key): the search runs only when the part is not kept, or is stale because
+    some item of a searched kind changed (:mod:`publishing.fragments`)."""
+
     template_name = "search.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = SearchForm(self.request.GET)
         context["form"] = form
-        context["results"] = form.results() if form.is_valid() else []
         context["query"] = query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+        if query:
+            fragments.defer(self.request, context, lambda: self.results(form))
         context["page_title"] = (
             _("Search results for “%(query)s”") % {"query": query} if query else _("Search")
         )
@@ -86,6 +91,11 @@ class SearchView(TemplateView):
             )
         )
         return context
+
+    @staticmethod
+    def results(form):
+        results = form.results()
+        return {"results": results, "results_html": results_html(results)}
 
     def render_to_response(self, context, **response_kwargs):
         if context["form"].errors:
