@@ -8,7 +8,7 @@ from django.views.generic import ListView, TemplateView
 from initiatives.models import Figure, Initiative, Milestone, Section, Sector, Source
 from publishing import fragments
 
-from .search import SearchForm, results_html
+from .search import SearchForm
 
 FEATURED_INITIATIVE = "trust"
 HEADLINE_FIGURES = 4
@@ -75,7 +75,7 @@ class SearchView(TemplateView):
         context["form"] = form
         context["query"] = query = form.cleaned_data.get("q", "") if form.is_valid() else ""
         if query:
-            fragments.defer(self.request, context, lambda: self.results(form))
+            fragments.defer(self.request, context, lambda: {"results": form.results()})
         context["page_title"] = (
             _("Search results for “%(query)s”") % {"query": query} if query else _("Search")
         )
@@ -91,11 +91,6 @@ class SearchView(TemplateView):
             )
         )
         return context
-
-    @staticmethod
-    def results(form):
-        results = form.results()
-        return {"results": results, "results_html": results_html(results)}
 
     def render_to_response(self, context, **response_kwargs):
         if context["form"].errors:
