@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -372,10 +373,22 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
             names = [name for name in names if not self.read_as(name, data[name], readings)]
         return {name: [self.refusal(name, writable)] for name in names}
 
-    @staticmethod
-    def read_as(name, value, readings):
-        """Whether ``value`` (as sent) is what one of ``readings`` showed under ``name``."""
-        return any(name in reading and reading[name] == value for reading in readings)
+    def read_as(self, name, value, readings):
+        """Whether ``value`` (as sent) is what one of ``readings`` showed under ``name``: a
+        time counts as the same instant however a client wrote it back (a generated client
+        sends ``+00:00`` where it read ``Z``)."""
+        sent = self.as_time(name, value)
+        return any(
+            name in reading and self.as_time(name, reading[name]) == sent for reading in readings
+        )
+
+    def as_time(self, name, value):
+        if isinstance(self.fields.get(name), serializers.DateTimeField) and isinstance(value, str):
+            try:
+                return parse_datetime(value) or value
+            except ValueError:  # shaped as a time, but none (month 13)
+                return value
+        return value
 
     def version_read(self):
         """The item as the version that the write's ``If-Match`` names, if that is an

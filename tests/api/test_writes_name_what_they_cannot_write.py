@@ -218,3 +218,25 @@ def test_items_whose_pages_say_when_they_were_checked_carry_it_in_the_api(api, c
     shown = api.get(resource.detail_url(item.slug)).json()
 
     assert datetime.datetime.fromisoformat(shown["last_checked"]) == item.last_checked
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["2026-13-45T00:00:00Z", "not a time", 12, None, ["x"], {"x": 1}],
+    ids=["no-such-day", "text", "number", "null", "list", "object"],
+)
+def test_any_value_sent_to_a_read_only_time_is_a_400_never_a_500(content, publisher_api, sent):
+    response = publisher_api.patch("/api/v1/minerals/lithium/", {"updated": sent}, format="json")
+
+    assert_refused(response, "updated", "Read-only: ")
+
+
+def test_a_time_written_back_in_another_notation_is_the_same_time(content, publisher_api):
+    read = publisher_api.get("/api/v1/minerals/lithium/").json()
+    other = read["created"].replace("Z", "+00:00")
+
+    response = publisher_api.patch(
+        "/api/v1/minerals/lithium/", {"created": other, "summary": "Same."}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
