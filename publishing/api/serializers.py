@@ -414,18 +414,21 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
 
     def refusal(self, name, writable):
         """Why the field ``name`` cannot be written, in words."""
-        reasons = {**READ_ONLY_REASONS, **self.read_only_reasons}
-        if name in reasons:
-            return reasons[name]
         field = self.fields.get(name)
-        link = getattr(field, "slugs_of", None)
-        if link is not None:
-            return SLUGS_REASON % {"field": link}
         model = self.Meta.model
         try:
             model_field = model._meta.get_field(name)
         except FieldDoesNotExist:
             model_field = None
+        if field is None and model_field is None:
+            alike = difflib.get_close_matches(name, sorted(writable), n=1, cutoff=0.8)
+            return UNKNOWN_FIELD_LIKE % {"field": alike[0]} if alike else UNKNOWN_FIELD
+        reasons = {**READ_ONLY_REASONS, **self.read_only_reasons}
+        if name in reasons:
+            return reasons[name]
+        link = getattr(field, "slugs_of", None)
+        if link is not None:
+            return SLUGS_REASON % {"field": link}
         if model_field is not None and model_field.auto_created and not model_field.concrete:
             if name in history.part_relations(model):
                 return PARTS_REASON
@@ -436,10 +439,7 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
                 }
         if field is not None:
             return READ_ONLY
-        if model_field is not None:
-            return NOT_IN_API if getattr(model_field, "editable", False) else KEPT_BY_SITE
-        alike = difflib.get_close_matches(name, sorted(writable), n=1, cutoff=0.8)
-        return UNKNOWN_FIELD_LIKE % {"field": alike[0]} if alike else UNKNOWN_FIELD
+        return NOT_IN_API if getattr(model_field, "editable", False) else KEPT_BY_SITE
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

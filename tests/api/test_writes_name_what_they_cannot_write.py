@@ -240,3 +240,21 @@ def test_a_time_written_back_in_another_notation_is_the_same_time(content, publi
     )
 
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    "body,name,starts",
+    [
+        ({"review_interval": 30}, "review_interval", "Not in the API: change it in the admin."),
+        ({"link_status": "ok"}, "link_status", "Unknown field."),
+        ({"translated_from": {}}, "translated_from", "Read-only: kept by the site"),
+        ({"id": 1}, "id", "Read-only: the database's key"),
+    ],
+    ids=["model-field-not-in-the-api", "another-kinds-field", "bookkeeping", "key"],
+)
+def test_fields_of_the_item_the_api_does_not_carry_are_refused_saying_so(
+    content, publisher_api, body, name, starts
+):
+    response = publisher_api.patch("/api/v1/minerals/lithium/", body, format="json")
+
+    assert_refused(response, name, starts)
