@@ -4,9 +4,11 @@ Related items appear as API links and are written as slugs (see
 :class:`publishing.api.serializers.SlugHyperlinkField`); ``page`` is the public page.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from publishing.api.serializers import (
+    CHECKED,
     PUBLICATION_FIELDS,
     CiteLinkMixin,
     ContentSerializer,
@@ -30,6 +32,8 @@ from .models import (
 
 COMMON = ["url", "slug", *PUBLICATION_FIELDS]
 TIMES = ["sources", "created", "updated"]
+#: The times of items whose pages say when they were last checked against their sources.
+CHECKED_TIMES = [*TIMES, CHECKED]
 
 
 class SourceSerializer(PageLinkMixin, ContentSerializer):
@@ -62,7 +66,7 @@ class SectorSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
 
     class Meta:
         model = Sector
-        fields = [*COMMON, "page", "cite", "name", "summary", "body", "position", *TIMES]
+        fields = [*COMMON, "page", "cite", "name", "summary", "body", "position", *CHECKED_TIMES]
 
 
 class CountrySerializer(ContentSerializer):
@@ -130,7 +134,7 @@ class InitiativeSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
             "organizations",
             "position",
             "sections",
-            *TIMES,
+            *CHECKED_TIMES,
         ]
 
 
@@ -140,6 +144,9 @@ class MilestoneSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
     display_date = serializers.CharField(
         read_only=True, help_text="The date as the site shows it, only as precise as known."
     )
+    read_only_reasons = {
+        "display_date": _("Read-only: made from year, month, day, precision and date_qualifier."),
+    }
 
     class Meta:
         model = Milestone
@@ -159,7 +166,7 @@ class MilestoneSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
             "initiative",
             "countries",
             "organizations",
-            *TIMES,
+            *CHECKED_TIMES,
         ]
 
 
@@ -177,6 +184,9 @@ class FigureSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
         read_only=True,
         help_text="Minerals the figure is about (set on the mineral).",
     )
+    read_only_reasons = {
+        "display": _("Read-only: made from value, unit and qualifier."),
+    }
 
     class Meta:
         model = Figure
@@ -197,7 +207,7 @@ class FigureSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
             "sector",
             "minerals",
             "position",
-            *TIMES,
+            *CHECKED_TIMES,
         ]
         extra_kwargs = {
             "value": {

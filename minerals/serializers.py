@@ -1,8 +1,10 @@
 """API representations of minerals and their applications in sectors."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from publishing.api.serializers import (
+    CHECKED,
     PUBLICATION_FIELDS,
     CiteLinkMixin,
     ContentSerializer,
@@ -25,6 +27,7 @@ class MineralSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
         read_only=True,
         help_text="Its uses in sectors.",
     )
+    read_only_reasons = {"is_rare_earth": _("Read-only: follows from group.")}
 
     class Meta:
         model = Mineral
@@ -46,6 +49,7 @@ class MineralSerializer(PageLinkMixin, CiteLinkMixin, ContentSerializer):
             "sources",
             "created",
             "updated",
+            CHECKED,
         ]
 
 

@@ -27,6 +27,15 @@ ERROR_SCHEMA = {
 
 ERRORS = {
     "400": "Invalid input: a query parameter or a field of the body. The body names it.",
+    "400-write": (
+        "Invalid input: each key names a field of the body (or a query parameter) and lists "
+        "what is wrong with it, every field at once, and nothing is written. Besides the "
+        "model's own rules, a field the write cannot set is refused: a read-only field "
+        "(`Read-only: …`, saying where its value comes from, such as `last_checked` or "
+        "`updated`) sent with a value other than the one the item has (sent unchanged, as in "
+        "a body read from the API and written back, it is accepted), a field the resource "
+        "does not carry (`Not in the API: …`) and a name it does not know (`Unknown field.`)."
+    ),
     "401": (
         "Writing needs a token (`Authorization: Token <key>`) or a session; a token that "
         "has expired or was revoked is refused, even for a read."
@@ -193,10 +202,17 @@ class ContentAutoSchema(AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         """In answers every field is always present (null when it has no value), so
-        every field is required: clients then type it as what it is, not as maybe-unset."""
+        every field is required: clients then type it as what it is, not as maybe-unset.
+        A body holds the writable fields and nothing else: a write that names any other
+        field is refused (see ``ContentSerializer.refused_fields``; only a body written
+        back as it was read may carry read-only fields, with the values the item has)."""
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "response" and schema.get("properties"):
             schema["required"] = list(schema["properties"])
+        # Duck-typed: importing the serializers here would import the models while the
+        # schema generator (a DRF setting) is being loaded.
+        if direction == "request" and hasattr(serializer, "refused_fields"):
+            schema["additionalProperties"] = False
         return schema
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
@@ -244,7 +260,9 @@ class ContentAutoSchema(AutoSchema):
                 ),
             }
         for code in codes:
-            response = responses.setdefault(code, {"description": ERRORS[code]})
+            writes = code == "400" and method in ("POST", "PUT", "PATCH")
+            described = ERRORS["400-write" if writes else code]
+            response = responses.setdefault(code, {"description": described})
             response.setdefault("content", {"application/json": {"schema": error.ref}})
         if method == "GET" and self.cites():
             parameters.append(FORMAT_PARAMETER)

@@ -3,21 +3,32 @@ validation that reuses the models' own rules."""
 
 import contextlib
 import copy
+import difflib
+import json
+from collections.abc import Mapping
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
+from rest_framework.utils import encoders
 from rest_framework.utils.urls import remove_query_param
 
+from publishing import history, workflow
 from publishing.addresses import by_slug
+from publishing.models import Change, Draft, Status, can_publish
 from publishing.translation import LANGUAGE, STATUS_LABELS, Translated, hindi_name
+
+from .conditional import parse_etags, version_in
 
 
 class CleanLinkMixin:
@@ -115,6 +126,9 @@ def singular(name):
 
 #: Every resource's publication state and window, beside its slug.
 PUBLICATION_FIELDS = ("status", "go_live_at", "expire_at")
+#: When the item was last checked against its sources (read-only), on the items whose
+#: pages say so.
+CHECKED = "last_checked"
 
 #: Descriptions for the schema, for fields whose model field has no help text.
 FIELD_DESCRIPTIONS = {
@@ -147,6 +161,42 @@ FIELD_DESCRIPTIONS = {
     "organizations": "The organizations involved: their API links (write slugs).",
     "unit": "The unit of the value.",
 }
+
+
+#: What a write that names a field it cannot write is told, field by field: a field the
+#: answers show is read-only (with where its value comes from), a field of the model that
+#: the API does not carry is changed elsewhere, anything else is unknown. A serializer adds
+#: its own fields' reasons in ``read_only_reasons``; ``READ_ONLY`` alone means a field was
+#: added without one (the tests look for that).
+READ_ONLY = _("Read-only.")
+LINK_CHECKER_FIELDS = ("link_status", "link_checked_at", "final_url", "redirects", "link_error")
+READ_ONLY_REASONS = {
+    "url": _("Read-only: the item's address in the API, made from its slug."),
+    "page": _("Read-only: the item's page on the public site, made from its slug."),
+    "cite": _("Read-only: the address of the item's citation, made from its slug."),
+    "created": _("Read-only: set when the item is first saved."),
+    "updated": _("Read-only: set each time the item changes."),
+    "last_checked": _(
+        "Read-only: set when an editor marks the item as checked against its sources "
+        "(in the admin)."
+    ),
+    "hindi_translation": _("Read-only: worked out from each translated field's English and Hindi."),
+    "id": _("Read-only: the database's key. The API addresses items by slug."),
+    "translated_from": _("Read-only: kept by the site as each Hindi field is written."),
+    **dict.fromkeys(LINK_CHECKER_FIELDS, _("Read-only: set by the link checker.")),
+}
+SLUGS_REASON = _("Read-only: the slugs of “%(field)s”. Write them in “%(field)s”.")
+OTHER_SIDE_REASON = _("Read-only: set on the other side, in the “%(field)s” of each %(model)s.")
+PARTS_REASON = _("Read-only: edited with the item in the admin.")
+KEPT_BY_SITE = _("Read-only: kept by the site.")
+NOT_IN_API = _("Not in the API: change it in the admin.")
+UNKNOWN_FIELD = _("Unknown field.")
+UNKNOWN_FIELD_LIKE = _("Unknown field. Did you mean “%(field)s”?")
+
+
+def as_sent(value):
+    """``value`` as JSON carries it, to compare what a client sent with what it was shown."""
+    return json.loads(json.dumps(value, cls=encoders.JSONEncoder))
 
 
 class DescribedFieldsMixin:
@@ -185,10 +235,16 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
     ``url`` is the item in the API, ``page`` its page on the public site. Writes run
     the model's own ``full_clean`` (field validators and ``clean()``), so the API and
     the admin accept exactly the same content, and a rule lives only in its model.
+
+    A write that names a field it cannot write is refused, naming each such field and
+    why (see :meth:`refused_fields`): nothing a client sends is silently dropped.
     """
 
     serializer_related_field = SlugHyperlinkField
     serializer_url_field = SlugHyperlinkedIdentityField
+    #: Why each of this resource's own read-only fields cannot be written (beside
+    #: ``READ_ONLY_REASONS``, which every resource shares).
+    read_only_reasons = {}
 
     def build_standard_field(self, field_name, model_field):
         """Integers within the range their column holds on every database: SQLite would
@@ -237,7 +293,7 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
             if not isinstance(link, SlugHyperlinkField):
                 continue
             if not many:
-                fields[f"{name}_slug"] = serializers.SlugRelatedField(
+                fields[f"{name}_slug"] = companion = serializers.SlugRelatedField(
                     source=field.source or name,
                     slug_field="slug",
                     read_only=True,
@@ -245,13 +301,14 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
                     help_text=f"The slug of `{name}`, as the filters take it.",
                 )
             else:
-                fields[f"{singular(name)}_slugs"] = serializers.SlugRelatedField(
+                fields[f"{singular(name)}_slugs"] = companion = serializers.SlugRelatedField(
                     source=field.source or name,
                     slug_field="slug",
                     many=True,
                     read_only=True,
                     help_text=f"The slugs of `{name}`, in the same order, as filters take them.",
                 )
+            companion.slugs_of = name
         if issubclass(self.Meta.model, Translated):
             fields["hindi_translation"] = HindiTranslationField(
                 help_text="How fresh each translated field's Hindi is."
@@ -259,19 +316,22 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
         return fields
 
     def to_internal_value(self, data):
-        """Every field's errors and the model's own rules, reported together.
+        """Every field's errors, the fields it may not write and the model's own rules,
+        reported together.
 
         DRF stops at the first failing field check and never reaches the model's
         ``clean()``; an editor fixing a request then meets one error at a time. The
         model's rules run here on the fields that were valid, so a bad group and a bad
         symbol are both reported at once, as the admin reports them.
         """
+        refused = self.refused_fields(data) if isinstance(data, Mapping) else {}
         try:
-            return super().to_internal_value(data)
+            value = super().to_internal_value(data)
         except serializers.ValidationError as error:
             errors = dict(error.detail) if isinstance(error.detail, dict) else {}
             if not errors:
                 raise
+            errors.update(refused)
             valid = {}
             for field in self._writable_fields:
                 if field.field_name in errors or field.read_only:
@@ -285,13 +345,137 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
             for name, messages in self.model_errors(valid, exclude=errors).items():
                 errors.setdefault(name, messages)
             raise serializers.ValidationError(errors) from error
+        if refused:
+            raise serializers.ValidationError({**self.model_errors(value), **refused})
+        return value
+
+    def refused_fields(self, data):
+        """``{name: [why]}`` for each field ``data`` names that this write cannot set.
+
+        A read-only field sent with the value the item has is no request to change it:
+        it is what a client that writes back the item it read sends, and is accepted.
+        "The value the item has" is the item as the writer reads it now or, for a write
+        whose ``If-Match`` names an older version (a stale body, merged with the changes
+        made since), as that version read. Any other value is refused, and so is every
+        field a new item is sent with that no write sets.
+        """
+        writable = {field.field_name for field in self._writable_fields}
+        names = [name for name in data if name not in writable]
+        if not names:
+            return {}
+        shown = [name for name in names if name in self.fields]
+        if shown and self.instance is not None:
+            readings = [as_sent(self.to_representation(self.instance))]
+            if any(not self.read_as(name, data[name], readings) for name in shown):
+                version = self.version_read()
+                if version is not None:
+                    readings.append(as_sent(self.to_representation(version)))
+            names = [name for name in names if not self.read_as(name, data[name], readings)]
+        return {name: [self.refusal(name, writable)] for name in names}
+
+    def read_as(self, name, value, readings):
+        """Whether ``value`` (as sent) is what one of ``readings`` showed under ``name``: a
+        time counts as the same instant however a client wrote it back (a generated client
+        sends ``+00:00`` where it read ``Z``)."""
+        sent = self.as_time(name, value)
+        return any(
+            name in reading and self.as_time(name, reading[name]) == sent for reading in readings
+        )
+
+    def as_time(self, name, value):
+        if isinstance(self.fields.get(name), serializers.DateTimeField) and isinstance(value, str):
+            try:
+                return parse_datetime(value) or value
+            except ValueError:  # shaped as a time, but none (month 13)
+                return value
+        return value
+
+    def version_read(self):
+        """The item as the version that the write's ``If-Match`` names, if that is an
+        earlier one: what a client that read it then was shown."""
+        request = self.context.get("request")
+        header = request.headers.get("If-Match", "") if request is not None else ""
+        token = next((version_in(tag) for tag in parse_etags(header) if version_in(tag)), None)
+        item = self.instance
+        if token is None or token == history.version_token(item):
+            return None
+        changes = Change.filter_item(item).select_related("revision")
+        if token == "0":
+            change = changes.filter(action=Change.Action.BASELINE).order_by("pk").first()
+        else:
+            change = changes.filter(pk=int(token)).first() if token.isdigit() else None
+        if change is None or change.action == Change.Action.DELETED:
+            return None
+        model = type(item)
+        user = request.user
+        read = model._base_manager.get(pk=item.pk)
+        copy_of_version = history.WorkingCopy(change.revision, model, item.pk)
+        return copy_of_version.dress(read, visible=lambda related: related.objects.visible_to(user))
+
+    def refusal(self, name, writable):
+        """Why the field ``name`` cannot be written, in words."""
+        field = self.fields.get(name)
+        model = self.Meta.model
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            model_field = None
+        if field is None and model_field is None:
+            alike = difflib.get_close_matches(name, sorted(writable), n=1, cutoff=0.8)
+            return UNKNOWN_FIELD_LIKE % {"field": alike[0]} if alike else UNKNOWN_FIELD
+        reasons = {**READ_ONLY_REASONS, **self.read_only_reasons}
+        if name in reasons:
+            return reasons[name]
+        link = getattr(field, "slugs_of", None)
+        if link is not None:
+            return SLUGS_REASON % {"field": link}
+        if model_field is not None and model_field.auto_created and not model_field.concrete:
+            if name in history.part_relations(model):
+                return PARTS_REASON
+            if model_field.remote_field is not None:
+                return OTHER_SIDE_REASON % {
+                    "field": model_field.remote_field.name,
+                    "model": model_field.related_model._meta.verbose_name,
+                }
+        if field is not None:
+            return READ_ONLY
+        return NOT_IN_API if getattr(model_field, "editable", False) else KEPT_BY_SITE
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        self.refuse_a_publication_that_would_not_happen(attrs)
         errors = self.model_errors(attrs)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+    def refuse_a_publication_that_would_not_happen(self, attrs):
+        """An Editor's ``PATCH`` of ``"status": "published"`` that changes nothing else, to a
+        live item whose unpublished changes wait, asks to publish them: it is refused as the
+        workflow refuses a publication to anyone but a Publisher. (The workflow would keep
+        the write as unpublished changes, and with nothing to keep answer 200 "unchanged":
+        a yes that publishes nothing.) Sent with other changes, or in a whole ``PUT``, the
+        live item's status is its current value and the write waits as unpublished changes
+        (202), as every Editor's write to a live item does."""
+        request = self.context.get("request")
+        item = self.instance
+        if not self.partial or item is None or attrs.get("status") != Status.PUBLISHED:
+            return
+        if request is None or can_publish(request.user, type(item)):
+            return
+        if item.status != Status.PUBLISHED or not Draft.filter_item(item).exists():
+            return
+        if any(self.changes(name, value) for name, value in attrs.items() if name != "status"):
+            return
+        raise PermissionDenied(workflow.ONLY_PUBLISHERS["publish"])
+
+    def changes(self, name, value):
+        """Whether setting ``name`` to ``value`` changes the item being written."""
+        model = type(self.instance)
+        if name in {field.name for field in model._meta.many_to_many}:
+            current = {related.pk for related in getattr(self.instance, name).all()}
+            return current != {related.pk for related in value}
+        return getattr(self.instance, name, None) != value
 
     def model_errors(self, attrs, exclude=()):
         """The model's own rules (field validators and ``clean()``) on ``attrs``, applied

@@ -28,6 +28,7 @@ from trustsite_api_client.api.sectors import (
     sectors_list,
     sectors_partial_update,
     sectors_retrieve,
+    sectors_update,
 )
 from trustsite_api_client.api.sources import sources_list, sources_retrieve
 from trustsite_api_client.models import (
@@ -266,4 +267,29 @@ def write_a_draft(base_url: str, token: str) -> dict[str, Any]:
         "created": (created.status_code, created.parsed.status, created.parsed.page),
         "changed": (changed.status_code, changed.parsed.summary),
         "stale": (stale.status_code, stale.parsed.detail),
+    }
+
+
+def write_back_what_was_read(base_url: str, token: str, slug: str) -> dict[str, Any]:
+    """A sector read, its summary changed and the whole of it written back (the read's
+    fields as the generated request takes them), with the ETag read in If-Match; then the
+    same body with a field the API does not have, sent as raw JSON as a script might."""
+    client = AuthenticatedClient(
+        base_url=base_url, token=token, prefix="Token", raise_on_unexpected_status=True
+    )
+    read = sectors_retrieve.sync_detailed(slug, client=client)
+    assert isinstance(read.parsed, Sector), read.content
+    body = SectorRequest.from_dict(read.parsed.to_dict())
+    body.summary = "Written back whole."
+    written = sectors_update.sync_detailed(
+        slug, client=client, body=body, if_match=read.headers["ETag"]
+    )
+    assert isinstance(written.parsed, Sector), written.content
+    raw = client.get_httpx_client().put(
+        f"/api/v1/sectors/{slug}/", json=written.parsed.to_dict() | {"sumary": "A typo."}
+    )
+    return {
+        "written": (written.status_code, written.parsed.summary, written.parsed.name),
+        "read_name": read.parsed.name,
+        "typo": (raw.status_code, raw.json()),
     }

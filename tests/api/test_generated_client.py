@@ -215,6 +215,20 @@ def test_token_holder_writes_a_draft_and_is_refused_on_a_stale_etag(
     assert Sector.objects.get(slug="robotics").summary == "Machines that sense and act."
 
 
+def test_token_holder_writes_back_what_it_read_and_a_typo_is_refused_by_name(
+    consumer, live_site, django_user_model
+):
+    token = api_token_for(member_of(django_user_model, "client-publisher", PUBLISHER))
+
+    outcome = consumer.write_back_what_was_read(live_site, token, "space")
+
+    assert outcome["written"] == (200, "Written back whole.", outcome["read_name"])
+    status, refused = outcome["typo"]
+    assert status == 400
+    assert refused == {"sumary": ["Unknown field. Did you mean “summary”?"]}
+    assert Sector.objects.get(slug="space").summary == "Written back whole."
+
+
 def operations(schema):
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():

@@ -70,3 +70,32 @@ def test_documentation_page_loads_only_local_assets(api, page):
         assert finders.find(asset.split("/static/", 1)[1].split("?")[0]), asset
     assert "cdn" not in html.lower()
     assert "/api/v1/schema/" in html
+
+
+def test_schema_says_why_a_write_is_refused_and_that_bodies_hold_only_writable_fields(api):
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+
+    for path, operations in schema["paths"].items():
+        for method in ("post", "put", "patch"):
+            if method not in operations:
+                continue
+            refused = operations[method]["responses"]["400"]["description"]
+            assert "Read-only" in refused and "Unknown field" in refused, (path, method)
+            body = operations[method]["requestBody"]["content"]["application/json"]["schema"]
+            component = components[body["$ref"].rsplit("/", 1)[1]]
+            assert component["additionalProperties"] is False, (path, method)
+            assert "last_checked" not in component["properties"]
+            assert "updated" not in component["properties"]
+
+
+@pytest.mark.parametrize("component", ["Initiative", "Sector", "Milestone", "Figure", "Mineral"])
+def test_schema_shows_when_an_item_was_checked_read_only(api, component):
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+
+    field = schema["components"]["schemas"][component]["properties"]["last_checked"]
+
+    assert field["readOnly"] is True
+    assert field["format"] == "date-time"
+    assert field.get("nullable") is True
+    assert "sources" in field["description"]

@@ -261,3 +261,51 @@ def test_the_workflows_refusals_come_in_the_language_the_api_is_asked_in(content
     assert english.status_code == hindi_unpublish.status_code == 403
     assert english.json()["detail"] == "Only a Publisher may unpublish items."
     assert hindi_unpublish.json()["detail"] == "केवल प्रकाशक ही प्रविष्टियाँ अप्रकाशित कर सकता है।"
+
+
+def test_an_editor_asking_to_publish_a_draft_is_refused(content, editor_api):
+    draft = SectorFactory(status=Status.DRAFT)
+
+    response = editor_api.patch(f"/api/v1/sectors/{draft.slug}/", {"status": "published"})
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only a Publisher may publish items."
+    assert Sector.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_an_editor_asking_to_publish_waiting_changes_is_refused_not_answered_200(
+    content, editor_api
+):
+    """A live item's unpublished changes wait; an Editor's PATCH of ``published`` alone
+    would otherwise be answered 200 ("nothing changed") while nothing is published."""
+    editor_api.patch("/api/v1/sectors/space/", {"summary": "Orbits and launchers."})
+
+    response = editor_api.patch("/api/v1/sectors/space/", {"status": "published"})
+    hindi = editor_api.patch("/api/v1/sectors/space/?lang=hi", {"status": "published"})
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Only a Publisher may publish items."
+    assert hindi.json()["detail"] == "केवल प्रकाशक ही प्रविष्टियाँ प्रकाशित कर सकता है।"
+    assert APIClient().get("/api/v1/sectors/space/").json()["summary"] != "Orbits and launchers."
+    assert Draft.filter_item(Sector.objects.get(slug="space")).exists()
+
+
+def test_an_editors_write_to_a_live_item_that_keeps_it_published_waits_as_documented(
+    content, editor_api
+):
+    """``published`` is then the live item's current status: the change waits (202), as
+    every Editor's change to a live item does, and the answer says the item is live."""
+    response = editor_api.patch(
+        "/api/v1/sectors/space/", {"summary": "Orbits.", "status": "published"}
+    )
+
+    assert response.status_code == 202, response.json()
+    assert response.json()["status"] == "published"
+    assert APIClient().get("/api/v1/sectors/space/").json()["summary"] != "Orbits."
+
+
+def test_an_editor_may_not_set_a_status_that_does_not_exist(content, editor_api):
+    response = editor_api.patch("/api/v1/sectors/space/", {"status": "archived"})
+
+    assert response.status_code == 400
+    assert "status" in response.json()

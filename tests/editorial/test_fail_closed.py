@@ -303,7 +303,7 @@ def test_every_api_write_goes_through_the_workflow(request, content, name, view,
     for method in methods:
         ledger = Ledger()
         if method == "post":
-            response = api.post(reverse(name), copy_to_create(read, item), format="json")
+            response = api.post(reverse(name), copy_to_create(read, item, view), format="json")
         elif method == "delete":
             response = api.delete(detail)
         else:
@@ -318,9 +318,11 @@ def test_every_api_write_goes_through_the_workflow(request, content, name, view,
 TEXT_FIELDS = ("summary", "description", "use", "notes", "title", "label")
 
 
-def copy_to_create(read, item):
-    """A new item's body made from an existing one's: new slug and names."""
-    body = {key: value for key, value in read.items() if not isinstance(value, dict)}
+def copy_to_create(read, item, view):
+    """A new item's body made from an existing one's writable fields (a new item sent with
+    read-only ones is refused): new slug and names."""
+    fields = view.serializer_class().fields
+    body = {key: value for key, value in read.items() if not fields[key].read_only}
     body.update(slug=f"{item.slug}-copy", status="draft")
     for unique in ("name", "title", "label"):
         if unique in body:
