@@ -1,10 +1,50 @@
 import django_filters
+from django import forms
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, Sector
 from publishing.filters import ContentFilterSet, SlugFilter, StrictBooleanFilter, visible
+from trustsite.templatetags.content_tags import in_hindi, name_reading
 
 from .models import Application, Mineral
+
+
+class ReaderNameSelect(forms.Select):
+    """A select whose options, each an item's name in the reader's language (see
+    reader_choices()), say ``lang="en"`` when the name is the English shown for a
+    missing or outdated Hindi."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        item = getattr(value, "instance", None)
+        if item is not None and in_hindi() and name_reading(item)[1] is not None:
+            option["attrs"]["lang"] = "en"
+        return option
+
+
+def reader_choices(items):
+    """``items`` as a ReaderNameSelect's choices, ``(slug, name)``: each named as
+    reader_str() names it, in their model's order with the name in that order read in
+    the reader's language. On the Hindi site that is by their Hindi names (English
+    fallbacks after them), not by the English the database sorts by; on the English
+    site the order is the one given."""
+    choices = [(ModelChoiceIteratorValue(item.slug, item), name_reading(item)[0]) for item in items]
+    if not in_hindi():
+        return choices
+    return sorted(choices, key=reader_order)
+
+
+def reader_order(choice):
+    value, label = choice
+    item = value.instance
+    ordering = type(item)._meta.ordering
+    before_name = ordering[: ordering.index("name")] if "name" in ordering else ordering
+    return (
+        *(getattr(item, field) for field in before_name),
+        name_reading(item)[1] is not None,
+        label.casefold(),
+    )
 
 
 class MineralFilter(django_filters.FilterSet):
@@ -18,6 +58,7 @@ class MineralFilter(django_filters.FilterSet):
     )
     sector = django_filters.ModelChoiceFilter(
         method="filter_sector",
+        widget=ReaderNameSelect,
         to_field_name="slug",
         queryset=visible(Sector),
         label=_("Sector"),

@@ -12,7 +12,7 @@ from publishing.filters import ReaderFormRenderer
 from publishing.sheets import SheetView
 from publishing.views import PublicItemMixin
 
-from .filters import MineralFilter
+from .filters import MineralFilter, reader_choices
 from .models import Application, Mineral
 
 
@@ -115,6 +115,8 @@ FILTER_FORM_RENDERER = ReaderFormRenderer()
 #: The sectors the minerals index offers to filter by (every sector page lists its
 #: minerals too): a drop-down of a thousand sectors helps no one and weighs the page.
 SECTOR_CHOICES = 50
+#: What a sector's option is made of: its name in both languages and their freshness.
+SECTOR_NAMED_BY = ("slug", "position", "name", "name_hi", "translated_from")
 
 
 def for_readers(form):
@@ -122,13 +124,13 @@ def for_readers(form):
     form.fields["group"].label = _("Group")
     form.fields["group"].empty_label = _("Any group")
     form.fields["group"].choices = Mineral.Group.choices
-    offered = list(Sector.objects.published().only("slug", "name")[:SECTOR_CHOICES])
+    offered = list(Sector.objects.published().only(*SECTOR_NAMED_BY)[:SECTOR_CHOICES])
     chosen = form.cleaned_data.get("sector") if form.is_bound and form.is_valid() else None
     if chosen is not None and chosen not in offered:
         offered.append(chosen)
     form.fields["sector"].widget.choices = [
         ("", _("Any sector")),
-        *((sector.slug, sector.name) for sector in offered),
+        *reader_choices(offered),
     ]
     form.fields["rare_earth"].widget.choices = [
         ("", _("Rare earths or not")),

@@ -8,9 +8,10 @@ interface's catalog because only Hindi pages show them. English pages are unchan
 
 from django import template
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy
 
+from publishing.history import label_of
 from publishing.translation import (
     CURRENT,
     LANGUAGE,
@@ -92,12 +93,10 @@ def marked(text, status):
     )
 
 
-@register.simple_tag
-def reader_name(item):
-    """An item's name as reader_str() gives it, marked like {% translated %} when a field
-    it is made of is shown in English on the Hindi site (the change log, banners)."""
-    if not isinstance(item, Translated):
-        return format_html('<span lang="en">{}</span>', item) if in_hindi() else str(item)
+def name_reading(item):
+    """``(name, status)``: the item's name as reader_str() gives it, and, when a field it
+    is made of is shown in English on the Hindi site, why (as reading() says); else None.
+    The one rule for an item's name wherever it is shown: pages, forms' options."""
     statuses = []
 
     def text(named_item, name):
@@ -106,7 +105,53 @@ def reader_name(item):
         return words
 
     name = item.named(text)
-    return marked(name, next((status for status in statuses if status), None))
+    return name, next((status for status in statuses if status), None)
+
+
+@register.simple_tag
+def reader_name(item):
+    """An item's name as reader_str() gives it, marked like {% translated %} when a field
+    it is made of is shown in English on the Hindi site (the change log, banners)."""
+    if not isinstance(item, Translated):
+        return format_html('<span lang="en">{}</span>', item) if in_hindi() else str(item)
+    return marked(*name_reading(item))
+
+
+def label_reading(model, label):
+    """``(label, lang)``: a field's label as the history recorded it (English, as
+    ``history.label_of`` writes it) in the reader's language. On the Hindi site that is
+    the field's translated verbose_name when the field still exists and has one, else the
+    recorded English, with ``lang`` "en" to say so."""
+    if not in_hindi():
+        return label, "en"
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many] if model else []
+    with translation.override("en"):
+        field = next((field for field in fields if label_of(field) == label), None)
+    if field is None:
+        return label, "en"
+    with translation.override("en"):
+        english_name = str(field.verbose_name)
+    if str(field.verbose_name) == english_name:
+        return label, "en"
+    return label_of(field), LANGUAGE
+
+
+@register.simple_tag
+def field_label(model, label):
+    """A recorded field label for the reader (see label_reading): ``{text, lang}``."""
+    text, lang = label_reading(model, label)
+    return {"text": text, "lang": lang}
+
+
+@register.simple_tag
+def field_labels(model, labels):
+    """Recorded field labels, comma-separated, each in Hindi where its field has a
+    translated name on the Hindi site, else in English marked ``lang="en"``."""
+    shown = []
+    for label in labels:
+        text, lang = label_reading(model, label)
+        shown.append(format_html('<span lang="en">{}</span>', text) if lang == "en" else text)
+    return format_html_join(", ", "{}", ((text,) for text in shown))
 
 
 @register.simple_tag
