@@ -492,6 +492,7 @@ class PublishableAdmin(
             reading = copy.copy(request)
             reading.method = "GET"
             reading.reads_working_copy = False
+            reading.keeps_posted_rows = True
             context = {
                 **(extra_context or {}),
                 **self.workflow_context(reading, session),
@@ -504,6 +505,14 @@ class PublishableAdmin(
             )
             response.render()
         return response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """The merge screen shows related items' rows as the editor posted them: they are
+        saved only with the item, so the rows hold nothing of what was typed in them."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if getattr(request, "keeps_posted_rows", False) and issubclass(inline.model, Publishable):
+            kwargs.update(data=request.POST, files=request.FILES)
+        return kwargs
 
     def get_object(self, request, object_id, from_field=None):
         """The change form read outside an edit session shows the item's working copy."""

@@ -215,3 +215,38 @@ def test_an_application_changed_by_both_in_different_fields_keeps_both(two_edito
         "Edith's use.",
         str(free_sector.pk),
     ]
+
+
+@pytest.mark.parametrize("model,inline", INLINES)
+def test_a_conflict_in_the_item_keeps_what_was_typed_in_its_rows(two_editors, model, inline):
+    first, second = two_editors
+    item = item_with_rows(model, inline)
+    first_page, second_page = opened(first, item), opened(second, item)
+    row_input = row_text_field(first_page, inline)
+    item_input = item_text_field(first_page)
+    first_form, second_form = change_form_data(first_page), change_form_data(second_page)
+    first_form[item_input] = "Edith's change to the item."
+    assert first.post(admin_url(item, "change"), first_form).status_code == 302
+    second_form[item_input] = "Paula's change to the item."
+    second_form[row_input] = "Paula's row."
+
+    refused = second.post(admin_url(item, "change"), second_form)
+
+    assert refused.status_code == 200
+    [conflict] = refused.context["conflicts"]
+    assert (conflict["theirs"], conflict["mine"]) == (
+        "Edith's change to the item.",
+        "Paula's change to the item.",
+    )
+    shown = shown_data(refused)
+    assert shown[row_input] == "Paula's row.", "what the second editor typed in the row stays"
+    assert shown[item_input] == "Paula's change to the item."
+
+    shown[f"_resolve-{item_input}"] = "mine"
+    saved = second.post(admin_url(item, "change"), shown)
+
+    assert saved.status_code == 302, saved.context and saved.context.get("conflicts")
+    assert values_on(first, item, item_input, row_input) == [
+        "Paula's change to the item.",
+        "Paula's row.",
+    ]
