@@ -1211,11 +1211,14 @@ def row_merge(form, current):
         label = f"{prefix}{history.label_of(field)}"
         initial = form.initial.get(name)
         if field.many_to_many:
-            base = frozenset(getattr(link, "pk", link) for link in initial or ())
-            versions["base"][name] = merging.Field(name, label, base, "")
+            initial = frozenset(getattr(link, "pk", link) for link in initial or ())
+        versions["base"][name] = merging.Field(name, label, initial, "")
+        if name not in form.changed_data:
+            # As the form cleans it, a field left alone may still read differently.
+            mine = (initial, "")
+        elif field.many_to_many:
             mine = row_value(form.instance, field, form.cleaned_data.get(name) or ())
         else:
-            versions["base"][name] = merging.Field(name, label, initial, "")
             mine = row_value(form.instance, field)
         versions["mine"][name] = merging.Field(name, label, *mine)
         versions["theirs"][name] = merging.Field(name, label, *row_value(current, field))
