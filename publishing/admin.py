@@ -17,7 +17,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -470,10 +470,12 @@ class PublishableAdmin(
                 context = {**(extra_context or {}), **self.workflow_context(request, session)}
                 response = self._changeform_view(request, object_id, form_url, context)
                 if hasattr(response, "render"):
+                    show_related_conflicts(response.context_data)
                     response.render()
         except EditConflict as conflict:
             return self.conflict_form(request, pk, object_id, form_url, extra_context, conflict)
         if session.outcome:
+            session.merged_with += getattr(request, "related_kept", [])
             messages.success(request, session.message())
         self.save_related_items(request)
         return response
@@ -490,6 +492,7 @@ class PublishableAdmin(
             reading = copy.copy(request)
             reading.method = "GET"
             reading.reads_working_copy = False
+            reading.keeps_posted_rows = True
             context = {
                 **(extra_context or {}),
                 **self.workflow_context(reading, session),
@@ -502,6 +505,14 @@ class PublishableAdmin(
             )
             response.render()
         return response
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """The merge screen shows related items' rows as the editor posted them: they are
+        saved only with the item, so the rows hold nothing of what was typed in them."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if getattr(request, "keeps_posted_rows", False) and issubclass(inline.model, Publishable):
+            kwargs.update(data=request.POST, files=request.FILES)
+        return kwargs
 
     def get_object(self, request, object_id, from_field=None):
         """The change form read outside an edit session shows the item's working copy."""
@@ -631,6 +642,15 @@ class PublishableAdmin(
             *getattr(request, "related_rows", []),
             *((formset, row) for row in formset.forms if row.has_changed()),
         ]
+        request.related_kept = [
+            *getattr(request, "related_kept", []),
+            *(
+                kept
+                for row in formset.initial_forms
+                if not row.has_changed() and hasattr(row.instance, "working_now")
+                for kept in changes_kept(row)
+            ),
+        ]
         return None
 
     def save_related_items(self, request):
@@ -650,7 +670,7 @@ class PublishableAdmin(
         names = row.changed_data if pk is not None else list(row.cleaned_data)
         editable = {field.name: field for field in model._meta.get_fields() if field.editable}
         with workflow.edit(model, pk, request.user) as session:
-            session.check(row.cleaned_data.get("version") or None)
+            session.check(row.cleaned_data.get("version") or None, merge=True)
             item = session.item if pk is not None else model(status=Status.DRAFT)
             links = {}
             for name in names:
@@ -922,6 +942,34 @@ class PublishableAdmin(
         return HttpResponseRedirect(admin_url(item, "review"))
 
 
+def show_related_conflicts(context):
+    """A refused page shows the related items' rows both editors changed the same way
+    round as the merge screen shows the item's own fields: both values, to choose."""
+    refused = [
+        found
+        for inline in (context or {}).get("inline_admin_formsets", [])
+        for found in getattr(inline.formset, "conflicts", [])
+    ]
+    if refused and not context.get("conflicts"):
+        context["stale"] = " ".join(str(conflict) for conflict, _ in refused)
+        context["conflicts"] = [entry for _, entries in refused for entry in entries]
+
+
+def changes_kept(row):
+    """What others changed in a related item's row the editor left alone, as the merge
+    message names it: [(who, [labels])]."""
+    item = row.instance.working_now
+    prefix = f"{item._meta.verbose_name.capitalize()} “{item}”: "
+    return [
+        (
+            change.user.get_username() if change.user else gettext("someone"),
+            [f"{prefix}{entry['label']}" for entry in change.changes],
+        )
+        for change in history.changes_since(item, row.cleaned_data.get("version"))
+        if change.changes
+    ]
+
+
 def conflicts_resolved(data):
     """The posted form with each conflicting field the editor resolved as "theirs" holding
     their value (sent beside it in ``_theirs-<field>``)."""
@@ -1039,24 +1087,160 @@ class RelatedItemForm(forms.ModelForm):
 
 
 class RelatedItemsFormSet(BaseInlineFormSet):
-    """Items of their own (not parts) edited on another item's page: each row shows the
-    item's working copy, is refused if the item changed since the page was opened, and is
-    saved through an edit session of its own (see :meth:`PublishableAdmin.save_formset`)."""
+    """Items of their own (not parts) edited on another item's page, saved through an edit
+    session of their own each (see :meth:`PublishableAdmin.save_formset`).
+
+    A row's initial values are the version of its item the page was opened at (the version
+    its form carries), so a row the editor left alone never counts as their change, even if
+    another editor changed that item since. A row both changed is merged field by field on
+    saving; where both changed the same field it is refused, with both values (its
+    :attr:`conflicts`) and what the editor typed kept in the form."""
 
     def get_queryset(self):
         if not hasattr(self, "_working_copies"):
             self._working_copies = [history.working_copy(item) for item in super().get_queryset()]
         return self._working_copies
 
+    def opened_tokens(self):
+        """The version each posted row was opened at, by the row's key."""
+        if not hasattr(self, "_opened_tokens"):
+            pk_name = self.model._meta.pk.name
+            self._opened_tokens = {}
+            for index in range(self.initial_form_count()):
+                prefix = self.add_prefix(index)
+                self._opened_tokens[str(self.data.get(f"{prefix}-{pk_name}"))] = (
+                    self.data.get(f"{prefix}-version") or None
+                )
+        return self._opened_tokens
+
+    def current_tokens(self):
+        """Each posted row's item's version now, read in one query."""
+        if not hasattr(self, "_current_tokens"):
+            latest = (
+                Change.objects.filter(
+                    content_type=history.content_type_of(self.model),
+                    object_id__in=list(self.opened_tokens()),
+                )
+                .values("object_id")
+                .annotate(latest=Max("pk"))
+            )
+            self._current_tokens = {row["object_id"]: str(row["latest"]) for row in latest}
+        return self._current_tokens
+
+    def _existing_object(self, pk):
+        """The row's item as the editor opened it, when it changed since (its working copy
+        now kept as ``working_now``, to merge with)."""
+        current = super()._existing_object(pk)
+        if current is None or not self.is_bound:
+            return current
+        token = self.opened_tokens().get(str(pk))
+        if token is None or token == self.current_tokens().get(str(pk), "0"):
+            return current
+        opened = workflow.opened_version(current, token)
+        if opened is None:
+            return current
+        item = opened.item
+        item._state.adding, item._state.db = False, current._state.db
+        item.working_now = current
+        return item
+
     def clean(self):
         super().clean()
+        self.conflicts = []
         for form in self.initial_forms:
-            if not form.has_changed() or form.instance.pk is None:
+            if form.instance.pk is None or not form.has_changed():
                 continue
             token = form.cleaned_data.get("version") or None
-            if token is not None and token != history.version_token(form.instance):
+            current_token = self.current_tokens().get(str(form.instance.pk), "0")
+            if token is None or token == current_token:
+                continue
+            current = getattr(form.instance, "working_now", None)
+            if current is None:
                 stale = StaleEdit(form.instance, history.changes_since(form.instance, token))
                 form.add_error(None, f"{stale} Reload the page to see it.")
+                continue
+            result = row_merge(form, current)
+            if result.conflicts:
+                conflict = EditConflict(
+                    current, history.changes_since(current, token), result, current_token
+                )
+                form.add_error(None, str(conflict))
+                fields = row_fields(form)
+                self.conflicts.append(
+                    (
+                        conflict,
+                        [
+                            {
+                                **entry,
+                                "input": form[entry["field"]].html_name,
+                                "theirs_values": theirs_form_values_of(
+                                    current, fields[entry["field"]]
+                                ),
+                            }
+                            for entry in conflict.conflicts
+                        ],
+                    )
+                )
+                show_row_merge(form, current, result, current_token)
+
+
+def row_fields(form):
+    """The model fields a related item's row edits, by name."""
+    names = {field.name: field for field in form.instance._meta.get_fields()}
+    return {
+        name: names[name]
+        for name in form.fields
+        if name in names and getattr(names[name], "editable", False)
+    }
+
+
+def row_value(obj, field, objects=None):
+    """A row field's value, to compare (links as a set of keys) and as a person reads it."""
+    if field.many_to_many:
+        linked = list(objects if objects is not None else getattr(obj, field.name).all())
+        return frozenset(link.pk for link in linked), ", ".join(str(link) for link in linked)
+    return getattr(obj, field.attname), history.display(obj, field)
+
+
+def row_merge(form, current):
+    """The :class:`~publishing.merging.Merge` of a related item's row: the version it was
+    opened at (the form's initial values), the item now, and the row as posted."""
+    versions = {"base": {}, "theirs": {}, "mine": {}}
+    prefix = f"{form.instance._meta.verbose_name.capitalize()} “{current}”: "
+    for name, field in row_fields(form).items():
+        label = f"{prefix}{history.label_of(field)}"
+        initial = form.initial.get(name)
+        if field.many_to_many:
+            initial = frozenset(getattr(link, "pk", link) for link in initial or ())
+        versions["base"][name] = merging.Field(name, label, initial, "")
+        if name not in form.changed_data:
+            # As the form cleans it, a field left alone may still read differently.
+            mine = (initial, "")
+        elif field.many_to_many:
+            mine = row_value(form.instance, field, form.cleaned_data.get(name) or ())
+        else:
+            mine = row_value(form.instance, field)
+        versions["mine"][name] = merging.Field(name, label, *mine)
+        versions["theirs"][name] = merging.Field(name, label, *row_value(current, field))
+    return merging.Merge(**versions)
+
+
+def show_row_merge(form, current, result, current_token):
+    """Put in the refused row what only the other editor changed, beside what this editor
+    typed, and the version it now builds on (the next save merges nothing again)."""
+    data = form.data.copy()
+    fields = row_fields(form)
+    for name in result.theirs_only:
+        data.setlist(form[name].html_name, theirs_form_values_of(current, fields[name]))
+    data[form["version"].html_name] = current_token
+    form.data = data
+
+
+def theirs_form_values_of(obj, field):
+    if field.many_to_many:
+        return [str(link.pk) for link in getattr(obj, field.name).all()]
+    value = getattr(obj, field.attname)
+    return ["" if value is None else str(value)]
 
 
 class RelatedItemsInline(admin.StackedInline):

@@ -119,6 +119,27 @@ class EditConflict(StaleEdit):
         )
 
 
+def opened_change(item, token):
+    """The recorded change holding the version of ``item`` that ``token`` names (the version
+    a form was opened at), or None if there is none to merge from."""
+    changes = Change.filter_item(item)
+    if str(token) == "0":  # opened before any change: the version the first one kept
+        return changes.filter(action=Change.Action.BASELINE).order_by("pk").first()
+    return changes.filter(pk=int(token)).first() if str(token).isdigit() else None
+
+
+def opened_version(item, token):
+    """``item`` as the version ``token`` names held it (fields, links and parts, read from
+    its history), or None if that version cannot be merged from (it is unknown, or was the
+    item's deletion)."""
+    if item is None or item.pk is None or token is None:
+        return None
+    base = opened_change(item, token)
+    if base is None or base.action == Change.Action.DELETED:
+        return None
+    return history.WorkingCopy(base.revision, type(item), item.pk)
+
+
 def set_state(item, **fields):
     """Change an item's state fields in place (no save signals run, so the keys the
     change touches are stamped here: what the public sees may change with the state)."""
@@ -215,11 +236,7 @@ class Edit:
         changes made since, field by field, when it is saved (see :mod:`merging`)."""
         if self.item is None or token is None or str(token) == self.token:
             return
-        changes = Change.filter_item(self.item)
-        if str(token) == "0":  # opened before any change: the version the first one kept
-            base = changes.filter(action=Change.Action.BASELINE).order_by("pk").first()
-        else:
-            base = changes.filter(pk=int(token)).first() if str(token).isdigit() else None
+        base = opened_change(self.item, token)
         if not merge or base is None or base.action == Change.Action.DELETED:
             raise StaleEdit(self.item, history.changes_since(self.item, token))
         self.merging = (
@@ -296,7 +313,13 @@ class Edit:
         if result.conflicts and not conflicts_allowed:
             raise EditConflict(item, since, result, self.token)
         merging.keep_theirs(result, theirs, item)
-        kept = {result.label(key) for key in result.theirs_only}
+        # A part's label names the part, which their change may have renamed.
+        kept = {
+            version[key].label
+            for key in result.theirs_only
+            for version in (result.base, result.theirs, result.mine)
+            if key in version
+        }
         for change in since:
             labels = [entry["label"] for entry in change.changes if entry["label"] in kept]
             if labels:

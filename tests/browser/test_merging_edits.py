@@ -73,3 +73,30 @@ def test_editing_the_field_after_taking_theirs_keeps_the_edit(site, browser, dja
     eddie.wait_for_selector(".messagelist")
 
     assert working(space)["summary"] == "Both our summaries, edited together."
+
+
+def test_a_change_to_an_application_merges_with_a_change_to_the_summary(
+    site, browser, django_user_model
+):
+    from minerals.models import Application, Mineral
+    from publishing.roles import PUBLISHER
+
+    application = Application.objects.order_by("pk").first()
+    mineral = Mineral.objects.get(pk=application.mineral_id)
+    form = f"{site}/admin/minerals/mineral/{mineral.pk}/change/"
+    edith = signed_in(browser, site, "edith", EDITOR, django_user_model)
+    paula = signed_in(browser, site, "paula", PUBLISHER, django_user_model)
+    edith.goto(form)
+    paula.goto(form)
+    edith.fill("#id_applications-0-use", "Edith's use.")
+    edith.click("input[name=_continue]")
+    edith.wait_for_selector(".messagelist")
+
+    paula.fill("#id_summary", "Paula's summary.")
+    paula.click("input[name=_continue]")
+    paula.wait_for_selector(".messagelist")
+
+    assert "merged with edith's change to" in paula.locator(".messagelist").inner_text()
+    assert paula.locator(".errornote").count() == 0
+    assert paula.input_value("#id_summary") == "Paula's summary."
+    assert paula.input_value("#id_applications-0-use") == "Edith's use."
