@@ -577,6 +577,11 @@ class PublicChange(ItemReference):
     fields = models.JSONField(default=list, help_text="The labels of the fields that changed.")
     values = models.JSONField(default=list, help_text="Old and new values, for key figures.")
 
+    #: Written with the row and never changed: the change log's removals are a list of
+    #: its rows by kind, which changes only as rows come and go (see
+    #: :func:`publishing.dependencies.structural`).
+    fixed_fields = ("kind",)
+
     class Meta:
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "date"])]

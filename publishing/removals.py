@@ -17,13 +17,14 @@ API's detail answers 410 with a JSON message (:func:`api_exception_handler`).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .addresses import site_url
 from .models import PublicChange, Status, when
 
 REMOVED = PublicChange.Kind.REMOVED
@@ -101,30 +102,31 @@ def links_public(model):
     return condition
 
 
-def shown_removals(models):
-    """The condition on change log entries for the removals the public may read: of the
-    items of ``models``, each its item's latest entry up to now (an item back on the site
+def shown_removal(model):
+    """The condition on change log entries about ``model``'s items for the removals the
+    public may read: each its item's latest entry up to now (an item back on the site
     shows all its entries as a public item's). An item that goes with the items it links
     (an application, with its mineral) shows its removal only while they are public: so
-    one that expires after they went, never public since, is not named."""
-    kinds = Q()
-    for model in models:
-        condition = Q(content_type=ContentType.objects.get_for_model(model))
-        if model.public_through:
-            unlinked = (
-                model._base_manager.exclude(links_public(model))
-                .annotate(key=Cast("pk", CharField()))
-                .values("key")
-            )
-            condition &= ~Q(object_id__in=unlinked)
-        kinds |= condition
-    now = timezone.now()
-    later = PublicChange.objects.filter(
-        content_type_id=OuterRef("content_type_id"),
-        object_id=OuterRef("object_id"),
-        date__lte=now,
-    ).filter(Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk")))
-    return Q(kind=REMOVED) & kinds & ~Exists(later)
+    one that expires after they went, never public since, is not named. Every lookup is
+    on a column written once with the row (its kind, its item, its date), so an answer
+    that reads one kind's entries stays fresh while another kind's change."""
+    content_type = ContentType.objects.get_for_model(model)
+    condition = Q(kind=REMOVED)
+    if model.public_through:
+        unlinked = (
+            model._base_manager.exclude(links_public(model))
+            .annotate(key=Cast("pk", CharField()))
+            .values("key")
+        )
+        condition &= ~Q(object_id__in=unlinked)
+    latest = (
+        PublicChange.objects.filter(
+            content_type=content_type, object_id=OuterRef("object_id"), date__lte=timezone.now()
+        )
+        .order_by("-date", "-pk")
+        .values("id")[:1]
+    )
+    return condition & Q(pk=Subquery(latest))
 
 
 def standing_removal(model, slug):
@@ -207,5 +209,5 @@ def api_exception_handler(exc, context):
     data = {"detail": message(entry), "removed": entry.date.isoformat()}
     url = change_log_url(entry)
     if url is not None:
-        data["change"] = context["request"].build_absolute_uri(url)
+        data["change"] = site_url(context["request"]) + url
     return Response(data, status=410)

@@ -88,15 +88,14 @@ def share_link(request, token):
 def public_changes(models=None):
     """The change log's entries the public may read: dated up to now, about items that
     are public now; of an item withdrawn, deleted or expired, only its removal (its
-    other entries go with it: :func:`publishing.removals.shown_removals`). About the
+    other entries go with it: :func:`publishing.removals.shown_removal`). About the
     items of ``models`` alone when given, so that a change to another kind leaves the
     answer that reads them fresh."""
-    models = models or history.publishable_models()
-    condition = removals.shown_removals(models)
-    for model in models:
+    condition = Q()
+    for model in models or history.publishable_models():
         public_ids = model.objects.published().annotate(key=Cast("pk", CharField())).values("key")
-        condition |= Q(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=public_ids
+        condition |= Q(content_type=ContentType.objects.get_for_model(model)) & (
+            Q(object_id__in=public_ids) | removals.shown_removal(model)
         )
     return (
         PublicChange.objects.filter(date__lte=timezone.now())
