@@ -218,11 +218,13 @@ def values_of(instance):
 def structural(field):
     """Whether a list filtered by ``field`` changes only as rows come, go or move (its
     public state, its key, its links, what it is ordered by: a change to any of them
-    stamps the kind's ``links``), not as what else they hold changes."""
+    stamps the kind's ``links``; or a value written once with its row, its model's
+    ``fixed_fields``), not as what else they hold changes."""
     return (
         field.attname in STATE_FIELDS
         or field in anchor_fields(field.model)
         or field.attname in ordering_fields(field.model)
+        or field.attname in getattr(field.model, "fixed_fields", ())
     )
 
 

@@ -22,9 +22,12 @@ def in_english(text):
 
 
 def named(entry):
-    """The changed item as the feed's language names it (as recorded, once it is gone)."""
+    """The changed item as the feed's language names it (as recorded, once it is gone: a
+    removal names it as the public knew it, never by an unpublished change's words)."""
     item = entry.item
-    return item.reader_str() if isinstance(item, Translated) else entry.object_repr
+    if entry.kind == entry.Kind.REMOVED or not isinstance(item, Translated):
+        return entry.object_repr
+    return item.reader_str()
 
 
 class ChangesFeed(Feed):
@@ -50,13 +53,18 @@ class ChangesFeed(Feed):
         goes live; the Hindi feed marks them ``lang="en"``, as the change log does."""
         if entry.kind == entry.Kind.ADDED:
             return escape(_("%(item)s was added.") % {"item": named(entry)})
+        if entry.kind == entry.Kind.REMOVED:
+            return escape(_("%(item)s was removed from the site.")) % {
+                "item": in_english(named(entry))
+            }
         lines = [f"{value['label']}: {value['old']} → {value['new']}" for value in entry.values]
         if lines:
             return in_english("; ".join(lines))
         return escape(_("Changed: %(fields)s.")) % {"fields": in_english(", ".join(entry.fields))}
 
     def item_link(self, entry):
-        if hasattr(entry.item, "get_absolute_url"):
+        """The item's page; the change log's entry for a removal (its page is gone)."""
+        if entry.kind != entry.Kind.REMOVED and hasattr(entry.item, "get_absolute_url"):
             return entry.item.get_absolute_url()
         return f"{reverse('changes')}#change-{entry.pk}"
 

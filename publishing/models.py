@@ -552,22 +552,35 @@ class ShareLink(ItemReference):
 
 
 class PublicChange(ItemReference):
-    """A change the public saw: an item added, or fields of a public item changed.
+    """A change the public saw: an item added, fields of a public item changed, or a
+    public item removed (deleted, unpublished or expired: see :mod:`publishing.removals`).
 
-    Written when a change goes live (dated at its go-live time if that is later), so
-    it never holds drafts, review comments or who made the change. Key figures keep
-    their old and new values.
+    Written when a change goes live (dated at its go-live time, or a removal at its
+    expiry, if that is later), so it never holds drafts, review comments or who made the
+    change. Key figures keep their old and new values.
     """
 
     class Kind(models.TextChoices):
         ADDED = "added", _("Added")
         CHANGED = "changed", _("Changed")
+        REMOVED = "removed", _("Removed")
 
     object_repr = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=120,
+        blank=True,
+        help_text="Of a removal: the address (slug) the public knew the item by, which "
+        "answers 410 Gone since.",
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     date = models.DateTimeField(db_index=True)
     fields = models.JSONField(default=list, help_text="The labels of the fields that changed.")
     values = models.JSONField(default=list, help_text="Old and new values, for key figures.")
+
+    #: Written with the row and never changed: the change log's removals are a list of
+    #: its rows by kind, which changes only as rows come and go (see
+    #: :func:`publishing.dependencies.structural`).
+    fixed_fields = ("kind",)
 
     class Meta:
         ordering = ["-date", "-pk"]

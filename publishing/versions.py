@@ -2,9 +2,10 @@
 
 A version is named by the moment its public change went live, in UTC to the minute
 (``2026-11-26T02:03Z``); its address is the item's page followed by ``versions/<stamp>/``
-(or by its number, ``versions/3/``, counted from the first). Citations, revision sheets
-and the data package name the current version by the same stamp, so this module is the
-one place that says what a version's name and address are.
+(or by its number, ``versions/3/``, counted from the first). An item's removal from the
+site makes no version: its addresses answer 410 Gone (see :mod:`publishing.removals`).
+Citations, revision sheets and the data package name the current version by the same
+stamp, so this module is the one place that says what a version's name and address are.
 
 A version shows the page as the public saw it at that moment, read from the stored
 django-reversion versions (see :mod:`publishing.history`): the item's fields and parts
@@ -71,9 +72,13 @@ def compare_url(item, older, newer):
     return f"{version_url(item, older)}compare/{stamp(newer)}/"
 
 
+#: The change log's entries that made no version: the item's removal shows no content.
+NOT_VERSIONS = Q(kind=PublicChange.Kind.REMOVED)
+
+
 def public_versions(item):
     """The item's public changes up to now, newest first: one per version."""
-    return PublicChange.filter_item(item).filter(date__lte=timezone.now())
+    return PublicChange.filter_item(item).filter(date__lte=timezone.now()).exclude(NOT_VERSIONS)
 
 
 def current_version(item):
@@ -110,7 +115,7 @@ def neighbours(change):
         content_type_id=change.content_type_id,
         object_id=change.object_id,
         date__lte=timezone.now(),
-    )
+    ).exclude(NOT_VERSIONS)
     before = Q(date__lt=change.date) | Q(date=change.date, pk__lt=change.pk)
     after = Q(date__gt=change.date) | Q(date=change.date, pk__gt=change.pk)
     return same_item.filter(before).first(), same_item.filter(after).order_by("date", "pk").first()
@@ -124,6 +129,7 @@ def with_earlier(entries):
             content_type_id=models.OuterRef("content_type_id"),
             object_id=models.OuterRef("object_id"),
         )
+        .exclude(NOT_VERSIONS)
         .filter(
             Q(date__lt=models.OuterRef("date"))
             | Q(date=models.OuterRef("date"), pk__lt=models.OuterRef("pk"))

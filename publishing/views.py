@@ -12,15 +12,45 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from . import fragments, history, preview, versions
+from . import fragments, history, preview, removals, versions
 from .citations import citation_paths
 from .middleware import show_preview
 from .models import PublicChange, ShareLink, can_see_unpublished
 
 
-class PreviewableMixin:
+class GoneMixin:
+    """For the views at an item's addresses (``<slug>``): where the item is not found and
+    the public saw it go, 410 Gone with the page that says so (:mod:`publishing.removals`)
+    instead of the 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            entry = self.removal()
+            if entry is None:
+                raise
+            return removals.gone(request, entry)
+
+    def item_model(self):
+        return self.get_queryset().model
+
+    def removal(self):
+        """The removal that left this address without its item, if it still does; at a
+        version's address, only if it named one of the versions the public saw."""
+        model = self.item_model()
+        entry = removals.standing_removal(model, self.kwargs.get("slug"))
+        version = self.kwargs.get("version")
+        named = entry is None or version is None
+        if named or versions.find(model(pk=entry.object_id), version) is not None:
+            return entry
+        return None
+
+
+class PreviewableMixin(GoneMixin):
     """For detail views: staff who may view unpublished items see them at their public
-    address, as a preview with a banner; everyone else gets the 404."""
+    address, as a preview with a banner; everyone else gets the 404, or the 410 of an
+    item the public saw go (:class:`GoneMixin`)."""
 
     def get_object(self, queryset=None):
         try:
@@ -57,14 +87,15 @@ def share_link(request, token):
 
 def public_changes(models=None):
     """The change log's entries the public may read: dated up to now, about items that
-    are public now (an item withdrawn or deleted takes its entries with it); about the
+    are public now; of an item withdrawn, deleted or expired, only its removal (its
+    other entries go with it: :func:`publishing.removals.shown_removal`). About the
     items of ``models`` alone when given, so that a change to another kind leaves the
     answer that reads them fresh."""
     condition = Q()
     for model in models or history.publishable_models():
         public_ids = model.objects.published().annotate(key=Cast("pk", CharField())).values("key")
-        condition |= Q(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=public_ids
+        condition |= Q(content_type=ContentType.objects.get_for_model(model)) & (
+            Q(object_id__in=public_ids) | removals.shown_removal(model)
         )
     return (
         PublicChange.objects.filter(date__lte=timezone.now())
@@ -239,12 +270,15 @@ def version_view(detail_view):
     return type(f"{detail_view.__name__}Version", (VersionMixin, detail_view), {}).as_view()
 
 
-class VersionCompareView(TemplateView):
+class VersionCompareView(GoneMixin, TemplateView):
     """Two public versions of an item side by side, field by field (only the fields that
     differ), as the change log describes an item."""
 
     template_name = "publishing/version_compare.html"
     model = None
+
+    def item_model(self):
+        return self.model
 
     def get_context_data(self, **kwargs):
         item = get_object_or_404(self.model.objects.published(), slug=self.kwargs["slug"])

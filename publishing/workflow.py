@@ -32,7 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from . import dependencies, guard, history, merging, signals
+from . import dependencies, guard, history, merging, removals, signals
 from .models import (
     Change,
     Draft,
@@ -207,6 +207,7 @@ class Edit:
         self.public_before = (
             history.describe(item, public=True) if self.may_go_public(item) else None
         )
+        self.known_as = removals.identity(item) if self.public_before is not None else None
         if item is not None and self.token == "0":
             record_baseline(item, history.snapshot(item), self.before)
         self.savepoint = transaction.savepoint()
@@ -300,6 +301,7 @@ class Edit:
                 self.draft.delete()
             if status == Status.PUBLISHED:
                 record_public_change(item, self.public_before)
+            removals.after_edit(item, self.known_as)
         self.outcome = self.outcome_of(status, apart)
         self.item = self.model._base_manager.get(pk=item.pk) if apart else item
 
@@ -470,6 +472,7 @@ def record_public_change(item, public_before):
     date = max(now, item.go_live_at) if item.go_live_at else now
     entries = PublicChange.filter_item(item)
     entries.filter(date__gt=now).delete()
+    removals.schedule_expiry(item)
     after = history.describe(item, public=True)
     if public_before is None:
         kind, differences = PublicChange.Kind.ADDED, []
@@ -745,6 +748,7 @@ def delete(item, user):
             )
             Draft.filter_item(obj).delete()
             ShareLink.filter_item(obj).delete()
+            removals.before_delete(obj)
         item.delete()
 
 

@@ -299,6 +299,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "publishing.api.negotiation.ContentNegotiation",
+    # DRF's, except that an item the public saw go answers 410 Gone, not 404.
+    "EXCEPTION_HANDLER": "publishing.removals.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "publishing.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": [

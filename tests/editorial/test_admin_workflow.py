@@ -163,7 +163,7 @@ def test_publisher_actions_publish_and_unpublish(content, publisher_client):
     )
     space.refresh_from_db()
     assert space.status == Status.DRAFT
-    assert Client().get("/sectors/space/").status_code == 404
+    assert Client().get("/sectors/space/").status_code == 410  # Gone: the public saw it go
 
     token = Change.filter_item(space).first().pk
     publisher_client.post(

@@ -79,7 +79,7 @@ def test_publisher_unpublishes_through_the_form(content, publisher_client):
 
     assert publisher_client.post(admin_url(space, "change"), data).status_code == 302
     assert Sector.objects.get(slug="space").status == Status.DRAFT
-    assert Client().get("/sectors/space/").status_code == 404
+    assert Client().get("/sectors/space/").status_code == 410  # Gone: the public saw it go
 
 
 def test_publisher_schedules_through_the_form(content, publisher_client):

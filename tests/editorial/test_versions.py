@@ -103,13 +103,13 @@ def test_a_version_that_never_existed_is_a_404(space, reading, name):
     page(f"/sectors/space/versions/{name}/", status=404)
 
 
-def test_versions_of_an_item_no_longer_public_are_404(space, publisher_client, reading):
+def test_versions_of_an_item_no_longer_public_are_gone(space, publisher_client, reading):
     data = open_change_form(publisher_client, space)
     data["_unpublish"] = "Unpublish"
     assert publisher_client.post(admin_url(space, "change"), data).status_code == 302
 
-    page(f"/sectors/space/versions/{stamped(FIRST)}/", status=404)
-    page("/sectors/space/versions/1/compare/2/", status=404)
+    page(f"/sectors/space/versions/{stamped(FIRST)}/", status=410)
+    page("/sectors/space/versions/1/compare/2/", status=410)
 
 
 def test_a_version_shows_related_items_as_they_were_then(content, publisher_client, reading):

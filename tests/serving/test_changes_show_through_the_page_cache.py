@@ -105,7 +105,7 @@ def test_an_api_deletion_shows_at_once(content, reader, publisher_api):
     assert response.status_code == 204
     for path in (SPACE_PAGE, MINERALS_API):
         assert "scandium-in-space" not in fresh(reader, path), path
-    assert reader.get("/api/v1/applications/scandium-in-space/").status_code == 404
+    assert reader.get("/api/v1/applications/scandium-in-space/").status_code == 410
 
 
 def test_an_editors_unpublished_changes_stay_out_of_the_public_answers(
