@@ -324,7 +324,10 @@ class ContentSerializer(DescribedFieldsMixin, serializers.HyperlinkedModelSerial
         model's rules run here on the fields that were valid, so a bad group and a bad
         symbol are both reported at once, as the admin reports them.
         """
-        refused = self.refused_fields(data) if isinstance(data, Mapping) else {}
+        if not isinstance(data, Mapping):
+            # DRF's own 400: "Invalid data. Expected a dictionary, but got list."
+            return super().to_internal_value(data)
+        refused = self.refused_fields(data)
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as error:
