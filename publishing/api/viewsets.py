@@ -29,6 +29,7 @@ from publishing.models import (
     visible_related,
 )
 
+from . import kept
 from .conditional import (
     ConditionalGetMixin,
     PreconditionFailed,
@@ -180,9 +181,21 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     csv_chunk_size = 500
 
     def list(self, request, *args, **kwargs):
-        """JSON in pages; CSV as the whole filtered list, streamed a chunk at a time."""
+        """JSON in pages; CSV as the whole filtered list, streamed a chunk at a time.
+        A public page is its items' kept representations where they are fresh
+        (:mod:`publishing.api.kept`): its ids are read in its order, and only the items
+        missing from the cache are loaded and serialized."""
         if not isinstance(request.accepted_renderer, CSVRenderer):
-            return super().list(request, *args, **kwargs)
+            if not kept.usable(request):
+                return super().list(request, *args, **kwargs)
+            queryset = self.filter_queryset(self.get_queryset())
+            ids = queryset.prefetch_related(None).values_list(
+                queryset.model._meta.pk.name, flat=True
+            )
+            page = self.paginate_queryset(ids)
+            if page is None:
+                return Response(kept.representations(self, request, list(ids)))
+            return self.get_paginated_response(kept.representations(self, request, list(page)))
         items = self.filter_queryset(self.get_queryset()).iterator(chunk_size=self.csv_chunk_size)
         serializer = self.get_serializer(many=True)
         return csv_download(

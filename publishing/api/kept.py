@@ -1,0 +1,202 @@
+"""Each item's API representation, kept for the next miss of a list that shows it.
+
+An API consumer's query is nearly always a page-cache miss (a filter, an order, a page or
+a search of its own), yet most of what the answer holds is the representation of items
+that another answer already serialized. So each item's representation (the data the
+serializer makes, before any renderer: JSON and CSV share it) is kept, as a page's parts
+are (:mod:`publishing.fragments`): with the keys of everything read to make it, the
+content version the answer read on its way in and when that answer began. It is reused
+while it is fresh by the page cache's own test (:func:`publishing.fragments.fresh`,
+against the state the request already read: no query), and its keys are recorded for the
+answer (:func:`publishing.dependencies.record`), so ``Surrogate-Key``, the page-cache
+entry and purging still name everything the list shows.
+
+A list miss then asks the database for its count and its page's ids (in its order), and
+the cache for those items at once; only the items whose representation is missing or
+stale are loaded, with their relations prefetched, and serialized.
+
+Whose keys are whose. The items made together are loaded and serialized together, so
+what was read is collected for all of them at once; a key that names one of them alone
+(its row, one of its fields, the rows linked to it: ``minerals.mineral:4``,
+``minerals.mineral:4.summary``, ``minerals.application:mineral_id=4``) is kept with that
+item only, and every other key (the related items' rows, the lists joined) with each of
+them: a superset of what each shows, never less. An item that another one of them shows
+(an initiative's parent) is read through that one too, so the keys that name it are kept
+with all of them.
+
+Only the public representation is kept: a list is made from kept items where a page's
+parts would be (:func:`publishing.fragments.usable`: the request was collected for the
+page cache, so it has no session, token or preview, and is a ``GET`` or ``HEAD``) and the
+reader is anonymous; otherwise nothing is read from or written to this cache.
+"""
+
+import dataclasses
+import datetime
+import functools
+import hashlib
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
+
+from publishing import dependencies, fragments
+
+#: The prefix of an item's key in the cache.
+ITEM = "api.item"
+
+
+@dataclasses.dataclass(frozen=True)
+class Representation:
+    """An item's serialized data, with what it was made from (as a kept page part)."""
+
+    data: dict
+    keys: frozenset
+    #: The content version the answer that made it read on its way in.
+    number: int
+    #: When that answer began, for scheduled moments.
+    started: datetime.datetime
+
+
+def usable(request):
+    """Whether ``request`` (a REST framework request) may read and fill kept
+    representations: a public read collected for the page cache, by an anonymous reader."""
+    user = getattr(request, "user", None)
+    return (
+        request.method in ("GET", "HEAD")
+        and (user is None or not user.is_authenticated)
+        and request.auth is None
+        and fragments.usable(request._request)
+    )
+
+
+def key_prefix(view, request):
+    """What an item's representation depends on besides the item: the serializer, the
+    answer's language, the API's version and the address the request reached (links are
+    absolute), and the release."""
+    serializer = view.get_serializer_class()
+    parts = [
+        f"{serializer.__module__}.{serializer.__qualname__}",
+        str(getattr(request, "version", "")),
+        f"{request.scheme}://{request.get_host()}{get_script_prefix()}",
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+    language = getattr(view, "language", None) or get_language()
+    return f"{ITEM}.{settings.RELEASE}.{language}.{digest}"
+
+
+def representations(view, request, pks):
+    """The data of the items ``pks`` (in that order), each from the cache while fresh,
+    else made and kept."""
+    store = fragments.store()
+    state = request._request.content_state
+    prefix = key_prefix(view, request)
+    keys = {pk: f"{prefix}.{pk}" for pk in pks}
+    found = store.get_many(list(keys.values())) if keys else {}
+    data = {}
+    for pk, key in keys.items():
+        entry = found.get(key)
+        if entry is not None and fragments.fresh(entry, state, Representation):
+            data[pk] = entry.data
+            dependencies.record(*entry.keys)
+    missing = [pk for pk in keys if pk not in data]
+    if missing:
+        made = make(view, missing)
+        started = request._request.answer_started
+        store.set_many(
+            {
+                keys[pk]: Representation(item, frozenset(item_keys), state.number, started)
+                for pk, (item, item_keys) in made.items()
+            },
+            fragments.seconds(),
+        )
+        data.update((pk, item) for pk, (item, _keys) in made.items())
+    return [data[pk] for pk in pks if pk in data]
+
+
+def make(view, pks):
+    """Load the items ``pks`` with what they show and serialize them: ``{pk: (data,
+    keys)}``. An item no longer visible (changed since its id was read) is left out."""
+    queryset = view.get_queryset()
+    lookups = queryset._prefetch_related_lookups
+    with dependencies.collecting() as loading:
+        items = list(queryset.prefetch_related(None).filter(pk__in=pks))
+    with dependencies.collecting() as reading:
+        prefetch_related_objects(items, *lookups)
+        rows = [
+            plain(row) for row in view.get_serializer(items, many=True).to_representation(items)
+        ]
+    read = loading.keys | reading.keys
+    dependencies.record(*read)
+    label = dependencies.label(queryset.model)
+    # Items that another of them shows are read through it too: their keys are everyone's.
+    shown = {obj.pk for obj in related_objects(items) if dependencies.label(type(obj)) == label}
+    shown |= {item.pk for item in items if f"{label}:{item.pk}" in reading.keys}
+    alone = {str(item.pk): item.pk for item in items if item.pk not in shown}
+    common, owned = set(), {}
+    for key in read:
+        owner = owner_of(key, label, alone)
+        if owner is None:
+            common.add(key)
+        else:
+            owned.setdefault(owner, set()).add(key)
+    return {
+        item.pk: (row, common | owned.get(item.pk, set()))
+        for item, row in zip(items, rows, strict=True)
+    }
+
+
+def plain(value):
+    """``value`` as plain data, as every renderer writes it: a link is a ``str`` that also
+    carries its item (to be named in the browsable API), which would be pickled with it."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, str) and type(value) is not str:
+        return str(value)
+    return value
+
+
+def related_objects(items):
+    """Every row reachable from ``items`` through their loaded relations (not the items)."""
+    seen, found = {id(item) for item in items}, []
+    stack = list(items)
+    while stack:
+        obj = stack.pop()
+        linked = [*obj._state.fields_cache.values()]
+        for cached in getattr(obj, "_prefetched_objects_cache", {}).values():
+            linked.extend(cached)
+        for other in linked:
+            if other is None or not hasattr(other, "_state") or id(other) in seen:
+                continue
+            seen.add(id(other))
+            found.append(other)
+            stack.append(other)
+    return found
+
+
+@functools.cache
+def links_to(label):
+    """The (model label, column) pairs whose value names a row of the model ``label``."""
+    pairs = set()
+    for model in dependencies.tracked_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and dependencies.label(field.related_model) == label:
+                pairs.add((dependencies.label(model), field.attname))
+    return frozenset(pairs)
+
+
+def owner_of(key, label, alone):
+    """The item among ``alone`` (its key as text: its pk) that ``key`` names and no other
+    does: its row or one of its fields (``<label>:<pk>``, ``<label>:<pk>.<field>``) or
+    the rows linked to it (``<model>:<column>=<pk>``); else None."""
+    kind, _, rest = key.partition(":")
+    if kind == label:
+        head = rest.split(".", 1)[0]
+        if head in alone:
+            return alone[head]
+    column, equals, value = rest.partition("=")
+    if equals and value in alone and (kind, column) in links_to(label):
+        return alone[value]
+    return None
