@@ -91,7 +91,8 @@ HEADERS = ("Content-Type", "Content-Language", "ETag", "Link", "Surrogate-Key")
 
 
 def answer_to(client, path):
-    response = client.get(path, HTTP_ACCEPT="application/json")
+    accept = "text/csv" if "format=csv" in path else "application/json"
+    response = client.get(path, HTTP_ACCEPT=accept)
     body = b"".join(response) if response.streaming else response.content
     headers = "".join(f"{name}: {response.get(name, '')}\n" for name in HEADERS)
     return f"{path}\n{response.status_code}\n{headers}\n".encode() + body

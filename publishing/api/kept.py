@@ -42,6 +42,8 @@ from django.utils.translation import get_language
 
 from publishing import dependencies, fragments
 
+from .renderers import CSVRenderer
+
 #: The prefix of an item's key in the cache.
 ITEM = "api.item"
 
@@ -112,6 +114,15 @@ def representations(view, request, pks):
         )
         data.update((pk, item) for pk, (item, _keys) in made.items())
     return [data[pk] for pk in pks if pk in data]
+
+
+def csv_rows(view, request, pks, columns, chunk_size):
+    """The CSV rows of the items ``pks`` (a whole list, streamed after the view returned),
+    a chunk at a time, each item from the cache while fresh: the rows the serializer would
+    make (:func:`publishing.api.renderers.csv_rows`)."""
+    for start in range(0, len(pks), chunk_size):
+        for row in representations(view, request, pks[start : start + chunk_size]):
+            yield [CSVRenderer.cell(row.get(column)) for column in columns]
 
 
 def make(view, pks):

@@ -196,14 +196,20 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             if page is None:
                 return Response(kept.representations(self, request, list(ids)))
             return self.get_paginated_response(kept.representations(self, request, list(page)))
-        items = self.filter_queryset(self.get_queryset()).iterator(chunk_size=self.csv_chunk_size)
         serializer = self.get_serializer(many=True)
-        return csv_download(
-            request._request,
-            CSVRenderer.filename(self),
-            list(serializer.child.fields),
-            csv_rows(serializer, items, self.csv_chunk_size),
-        )
+        columns = list(serializer.child.fields)
+        if kept.usable(request):
+            queryset = self.filter_queryset(self.get_queryset())
+            ids = list(
+                queryset.prefetch_related(None).values_list(queryset.model._meta.pk.name, flat=True)
+            )
+            rows = kept.csv_rows(self, request, ids, columns, self.csv_chunk_size)
+        else:
+            items = self.filter_queryset(self.get_queryset()).iterator(
+                chunk_size=self.csv_chunk_size
+            )
+            rows = csv_rows(serializer, items, self.csv_chunk_size)
+        return csv_download(request._request, CSVRenderer.filename(self), columns, rows)
 
     def edits(self, request):
         """Whether the user edits items of this kind: they read the working copy."""
