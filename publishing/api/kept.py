@@ -16,13 +16,17 @@ the cache for those items at once; only the items whose representation is missin
 stale are loaded, with their relations prefetched, and serialized.
 
 Whose keys are whose. The items made together are loaded and serialized together, so
-what was read is collected for all of them at once; a key that names one of them alone
-(its row, one of its fields, the rows linked to it: ``minerals.mineral:4``,
-``minerals.mineral:4.summary``, ``minerals.application:mineral_id=4``) is kept with that
-item only, and every other key (the related items' rows, the lists joined) with each of
-them: a superset of what each shows, never less. An item that another one of them shows
-(an initiative's parent) is read through that one too, so the keys that name it are kept
-with all of them.
+what was read is collected for all of them at once. A key about one row (the row, one of
+its fields, the rows linked to it: ``minerals.mineral:4``, ``minerals.mineral:4.summary``,
+``minerals.application:mineral_id=4``) is kept with the items from which that row is
+reached through their loaded relations (the item itself, its related items, theirs); any
+other key (a kind's lists, the rows joined to pick them) with every item: a superset of
+what each shows, never less. A row read through two items (an initiative that is also
+another's parent) is theirs both.
+
+A page of a list is also kept whole, by its address (the same test, with the keys of
+everything its answer read: its count and ids and its items'), so a list asked for again
+costs one cache look-up; when anything it shows changed, it is made again from its items.
 
 Only the public representation is kept: a list is made from kept items where a page's
 parts would be (:func:`publishing.fragments.usable`: the request was collected for the
@@ -39,13 +43,15 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
+from rest_framework.response import Response
 
 from publishing import dependencies, fragments
 
 from .renderers import CSVRenderer
 
-#: The prefix of an item's key in the cache.
+#: The prefixes of an item's key and a whole page's in the cache.
 ITEM = "api.item"
+LIST = "api.list"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +63,17 @@ class Representation:
     #: The content version the answer that made it read on its way in.
     number: int
     #: When that answer began, for scheduled moments.
+    started: datetime.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """A whole page of a list: its data and ``Link`` header, with what it was made from."""
+
+    data: dict
+    link: str | None
+    keys: frozenset
+    number: int
     started: datetime.datetime
 
 
@@ -85,6 +102,29 @@ def key_prefix(view, request):
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
     language = getattr(view, "language", None) or get_language()
     return f"{ITEM}.{settings.RELEASE}.{language}.{digest}"
+
+
+def page(view, request, make_page):
+    """The answer for a page of a list: kept whole by its address while fresh (what its
+    count, its ids and its items were read from), else ``make_page(request)``, kept."""
+    store = fragments.store()
+    state = request._request.content_state
+    digest = hashlib.sha256(request._request.get_full_path().encode()).hexdigest()[:32]
+    key = f"{key_prefix(view, request).replace(ITEM, LIST, 1)}.{digest}"
+    entry = store.get(key)
+    if entry is not None and fragments.fresh(entry, state, Page):
+        dependencies.record(*entry.keys)
+        response = Response(entry.data)
+        if entry.link:
+            response["Link"] = entry.link
+        return response
+    response = make_page(request)
+    if response.status_code == 200:
+        keys = frozenset(dependencies.current().keys)
+        answer_started = request._request.answer_started
+        kept = Page(response.data, response.get("Link"), keys, state.number, answer_started)
+        store.set(key, kept, fragments.seconds())
+    return response
 
 
 def representations(view, request, pks):
@@ -139,18 +179,21 @@ def make(view, pks):
         ]
     read = loading.keys | reading.keys
     dependencies.record(*read)
-    label = dependencies.label(queryset.model)
-    # Items that another of them shows are read through it too: their keys are everyone's.
-    shown = {obj.pk for obj in related_objects(items) if dependencies.label(type(obj)) == label}
-    shown |= {item.pk for item in items if f"{label}:{item.pk}" in reading.keys}
-    alone = {str(item.pk): item.pk for item in items if item.pk not in shown}
+    # Which items reach each row (itself, its related rows, theirs): a key that names a
+    # row is kept with the items that reach it; any other key with every item.
+    reach = {}
+    for item in items:
+        for obj in reachable(item):
+            row = (dependencies.label(type(obj)), str(obj.pk))
+            reach.setdefault(row, set()).add(item.pk)
     common, owned = set(), {}
     for key in read:
-        owner = owner_of(key, label, alone)
-        if owner is None:
+        owners = reach.get(row_named(key))
+        if owners is None:
             common.add(key)
         else:
-            owned.setdefault(owner, set()).add(key)
+            for owner in owners:
+                owned.setdefault(owner, set()).add(key)
     return {
         item.pk: (row, common | owned.get(item.pk, set()))
         for item, row in zip(items, rows, strict=True)
@@ -169,10 +212,10 @@ def plain(value):
     return value
 
 
-def related_objects(items):
-    """Every row reachable from ``items`` through their loaded relations (not the items)."""
-    seen, found = {id(item) for item in items}, []
-    stack = list(items)
+def reachable(item):
+    """``item`` and every row reachable from it through its loaded relations."""
+    seen, found = {id(item)}, [item]
+    stack = [item]
     while stack:
         obj = stack.pop()
         linked = [*obj._state.fields_cache.values()]
@@ -188,26 +231,23 @@ def related_objects(items):
 
 
 @functools.cache
-def links_to(label):
-    """The (model label, column) pairs whose value names a row of the model ``label``."""
-    pairs = set()
-    for model in dependencies.tracked_models():
-        for field in model._meta.concrete_fields:
-            if field.is_relation and dependencies.label(field.related_model) == label:
-                pairs.add((dependencies.label(model), field.attname))
-    return frozenset(pairs)
+def link_targets():
+    """The model (label) each (model label, column) of a link names a row of."""
+    return {
+        (dependencies.label(model), field.attname): dependencies.label(field.related_model)
+        for model in dependencies.tracked_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation
+    }
 
 
-def owner_of(key, label, alone):
-    """The item among ``alone`` (its key as text: its pk) that ``key`` names and no other
-    does: its row or one of its fields (``<label>:<pk>``, ``<label>:<pk>.<field>``) or
-    the rows linked to it (``<model>:<column>=<pk>``); else None."""
+def row_named(key):
+    """The row (model label, pk as text) that ``key`` is about, if one: its own key or
+    one of its fields (``<model>:<pk>``, ``<model>:<pk>.<field>``), or the rows linked to
+    it (``<model>:<column>=<pk>``). A kind's lists, a generic link's rows: None."""
     kind, _, rest = key.partition(":")
-    if kind == label:
-        head = rest.split(".", 1)[0]
-        if head in alone:
-            return alone[head]
     column, equals, value = rest.partition("=")
-    if equals and value in alone and (kind, column) in links_to(label):
-        return alone[value]
-    return None
+    if equals:
+        target = link_targets().get((kind, column))
+        return (target, value) if target is not None else None
+    return (kind, rest.split(".", 1)[0])
