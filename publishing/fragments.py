@@ -131,12 +131,12 @@ def defer(request, context, step):
     context.setdefault(WORK, Deferred()).steps.append(step)
 
 
-def fresh(entry, state):
-    """Whether a stored part shows what it would show now. A part built at a version this
-    process has not seen yet is not judged by it: it is built again."""
-    return (
-        isinstance(entry, Fragment) and entry.number <= state.number and still_fresh(entry, state)
-    )
+def fresh(entry, state, kind=Fragment):
+    """Whether a stored part (or another ``kind`` of kept entry with the same ``keys``,
+    ``number`` and ``started``: an API item's representation) shows what it would show
+    now. A part built at a version this process has not seen yet is not judged by it: it
+    is built again."""
+    return isinstance(entry, kind) and entry.number <= state.number and still_fresh(entry, state)
 
 
 def render(context, name, vary, build):

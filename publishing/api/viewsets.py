@@ -30,6 +30,7 @@ from publishing.models import (
     visible_related,
 )
 
+from . import kept
 from .conditional import (
     ConditionalGetMixin,
     PreconditionFailed,
@@ -219,17 +220,38 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     csv_chunk_size = 500
 
     def list(self, request, *args, **kwargs):
-        """JSON in pages; CSV as the whole filtered list, streamed a chunk at a time."""
+        """JSON in pages; CSV as the whole filtered list, streamed a chunk at a time.
+        A public page is kept whole, by its address, and else made of its items' kept
+        representations where they are fresh (:mod:`publishing.api.kept`): its ids are
+        read in its order, and only the items missing from the cache are loaded and
+        serialized."""
         if not isinstance(request.accepted_renderer, CSVRenderer):
-            return super().list(request, *args, **kwargs)
-        items = self.filter_queryset(self.get_queryset()).iterator(chunk_size=self.csv_chunk_size)
+            if not kept.usable(request):
+                return super().list(request, *args, **kwargs)
+            return kept.page(self, request, self.list_of_kept_items)
         serializer = self.get_serializer(many=True)
-        return csv_download(
-            request._request,
-            CSVRenderer.filename(self),
-            list(serializer.child.fields),
-            csv_rows(serializer, items, self.csv_chunk_size),
-        )
+        columns = list(serializer.child.fields)
+        if kept.usable(request):
+            queryset = self.filter_queryset(self.get_queryset())
+            ids = list(
+                queryset.prefetch_related(None).values_list(queryset.model._meta.pk.name, flat=True)
+            )
+            rows = kept.csv_rows(self, request, ids, columns, self.csv_chunk_size)
+        else:
+            items = self.filter_queryset(self.get_queryset()).iterator(
+                chunk_size=self.csv_chunk_size
+            )
+            rows = csv_rows(serializer, items, self.csv_chunk_size)
+        return csv_download(request._request, CSVRenderer.filename(self), columns, rows)
+
+    def list_of_kept_items(self, request):
+        """A page of the list from its items' kept representations (see :meth:`list`)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        ids = queryset.prefetch_related(None).values_list(queryset.model._meta.pk.name, flat=True)
+        page = self.paginate_queryset(ids)
+        if page is None:
+            return Response(kept.representations(self, request, list(ids)))
+        return self.get_paginated_response(kept.representations(self, request, list(page)))
 
     def edits(self, request):
         """Whether the user edits items of this kind: they read the working copy."""
