@@ -54,15 +54,22 @@ BYPASS = "_fragments_bypassed"
 
 
 @dataclasses.dataclass(frozen=True)
-class Fragment:
-    """A rendered part, with what it was built from (as :class:`publishing.cache.Entry`)."""
+class Kept:
+    """What a kept entry was built from (as :class:`publishing.cache.Entry`): what
+    :func:`fresh` judges it by."""
 
-    html: str
     keys: frozenset
     #: The content version the answer that built it read on its way in.
     number: int
     #: When that answer began (before it read anything), for scheduled moments.
     started: datetime.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class Fragment(Kept):
+    """A rendered part."""
+
+    html: str
 
 
 def seconds():
@@ -132,10 +139,9 @@ def defer(request, context, step):
 
 
 def fresh(entry, state, kind=Fragment):
-    """Whether a stored part (or another ``kind`` of kept entry with the same ``keys``,
-    ``number`` and ``started``: an API item's representation) shows what it would show
-    now. A part built at a version this process has not seen yet is not judged by it: it
-    is built again."""
+    """Whether a stored part (or another ``kind`` of :class:`Kept` entry: an API item's
+    representation) shows what it would show now. One built at a version this process has
+    not seen yet is not judged by it: it is built again."""
     return isinstance(entry, kind) and entry.number <= state.number and still_fresh(entry, state)
 
 
@@ -154,7 +160,11 @@ def render(context, name, vary, build):
         return mark_safe(entry.html)  # noqa: S308 - rendered by the template engine
     html = build(work.run() if work is not None else {})
     keys = frozenset(dependencies.current().keys)
-    store().set(key, Fragment(str(html), keys, state.number, request.answer_started), seconds())
+    store().set(
+        key,
+        Fragment(keys, state.number, request.answer_started, html=str(html)),
+        seconds(),
+    )
     return html
 
 

@@ -35,7 +35,6 @@ reader is anonymous; otherwise nothing is read from or written to this cache.
 """
 
 import dataclasses
-import datetime
 import functools
 import hashlib
 
@@ -55,26 +54,18 @@ LIST = "api.list"
 
 
 @dataclasses.dataclass(frozen=True)
-class Representation:
+class Representation(fragments.Kept):
     """An item's serialized data, with what it was made from (as a kept page part)."""
 
     data: dict
-    keys: frozenset
-    #: The content version the answer that made it read on its way in.
-    number: int
-    #: When that answer began, for scheduled moments.
-    started: datetime.datetime
 
 
 @dataclasses.dataclass(frozen=True)
-class Page:
+class Page(fragments.Kept):
     """A whole page of a list: its data and ``Link`` header, with what it was made from."""
 
     data: dict
     link: str | None
-    keys: frozenset
-    number: int
-    started: datetime.datetime
 
 
 def usable(request):
@@ -122,7 +113,9 @@ def page(view, request, make_page):
     if response.status_code == 200:
         keys = frozenset(dependencies.current().keys)
         answer_started = request._request.answer_started
-        kept = Page(response.data, response.get("Link"), keys, state.number, answer_started)
+        kept = Page(
+            keys, state.number, answer_started, data=response.data, link=response.get("Link")
+        )
         store.set(key, kept, fragments.seconds())
     return response
 
@@ -150,7 +143,7 @@ def representations(view, request, pks):
         started = request._request.answer_started
         store.set_many(
             {
-                keys[pk]: Representation(item, frozenset(item_keys), state.number, started)
+                keys[pk]: Representation(frozenset(item_keys), state.number, started, data=item)
                 for pk, (item, item_keys) in made.items()
             },
             fragments.seconds(),

@@ -6,10 +6,13 @@ middleware, which a test client does on its first request: every client a test m
 (``client`` included) is built after the autouse fixture below has turned it on.
 """
 
+import datetime
+
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from initiatives.models import (
@@ -25,7 +28,7 @@ from initiatives.models import (
 )
 from minerals.models import Application, Mineral
 from publishing import cache as page_cache
-from publishing.models import ContentVersion, DependencyVersion
+from publishing.models import ContentVersion, DependencyVersion, Status
 from publishing.roles import EDITOR, PUBLISHER
 from tests.conftest import CONTENT_FIXTURES
 from tests.editorial.conftest import member_of
@@ -187,3 +190,16 @@ def text(response):
 def cache_status(response):
     """``hit``, ``miss`` (answered and stored) or None (the page cache was not used)."""
     return response.headers.get("X-Page-Cache")
+
+
+@pytest.fixture
+def scheduled_scandium(content):
+    """Scandium published to go live in two days and expire an hour later (a real save;
+    nothing is written after it); the moments, on whole seconds."""
+    go_live = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    expire = go_live + datetime.timedelta(hours=1)
+    scandium = Mineral.objects.get(slug="scandium")
+    scandium.status, scandium.go_live_at, scandium.expire_at = Status.PUBLISHED, go_live, expire
+    with arranged():
+        scandium.save()
+    return go_live, expire

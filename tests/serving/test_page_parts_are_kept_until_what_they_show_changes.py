@@ -21,7 +21,7 @@ from django.utils import timezone
 from minerals.models import Mineral
 from publishing import cache as page_cache
 from publishing import dependencies, versions
-from publishing.models import ShareLink, Status
+from publishing.models import ShareLink
 from publishing.preview import preview_url
 from tests.editorial.conftest import admin_url, open_change_form
 from tests.factories import arranged
@@ -107,19 +107,6 @@ def test_a_change_to_what_a_part_shows_renders_it_again_on_the_next_request(
         body, queries = queries_of(reader, path)
         assert body == full_render(path)[1]
         assert queries == KEPT_QUERIES[path], f"{path} does not show the summary but was remade"
-
-
-@pytest.fixture
-def scheduled_scandium(content):
-    """Scandium published to go live in two days and expire an hour later (a real save;
-    nothing is written after it); the moments, on whole seconds."""
-    go_live = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
-    expire = go_live + datetime.timedelta(hours=1)
-    scandium = Mineral.objects.get(slug="scandium")
-    scandium.status, scandium.go_live_at, scandium.expire_at = Status.PUBLISHED, go_live, expire
-    with arranged():
-        scandium.save()
-    return go_live, expire
 
 
 @pytest.mark.parametrize("path", ["/minerals/", "/hi/minerals/", "/"])

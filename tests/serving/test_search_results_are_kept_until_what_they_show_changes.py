@@ -13,7 +13,6 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import caches
-from django.utils import timezone
 
 from minerals.models import Mineral
 from publishing.models import Status
@@ -144,19 +143,6 @@ def test_an_edit_to_a_match_or_to_a_new_match_shows_on_the_next_search(
         assert queries > KEPT_QUERIES
     assert "rewritten" in queries_of(reader, lithium_search)[0]
     assert f"{language}/minerals/gallium/" in result_links(queries_of(reader, new_word)[0])
-
-
-@pytest.fixture
-def scheduled_scandium(content):
-    """Scandium published to go live in two days and expire an hour later (a real save;
-    nothing is written after it); the moments, on whole seconds."""
-    go_live = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
-    expire = go_live + datetime.timedelta(hours=1)
-    scandium = Mineral.objects.get(slug="scandium")
-    scandium.status, scandium.go_live_at, scandium.expire_at = Status.PUBLISHED, go_live, expire
-    with arranged():
-        scandium.save()
-    return go_live, expire
 
 
 @LANGUAGES
