@@ -361,6 +361,28 @@ def version_token(item):
     return str(latest or 0)
 
 
+def version_before(item, token):
+    """The version of ``item`` recorded just before the one ``token`` names, if any."""
+    if not str(token).isdigit():
+        return None
+    earlier = (
+        Change.filter_item(item)
+        .filter(pk__lt=int(token))
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if earlier is None else str(earlier)
+
+
+def waiting_changes(item):
+    """The changes to ``item`` kept apart as unpublished changes since it was last
+    published (or its waiting changes discarded)."""
+    changes = Change.filter_item(item)
+    settled = changes.filter(unpublished=False).order_by("-pk").values_list("pk", flat=True)
+    return changes.filter(pk__gt=settled.first() or 0, unpublished=True)
+
+
 def changes_since(item, token):
     """What was recorded about ``item`` after the change ``token`` names, oldest first."""
     try:

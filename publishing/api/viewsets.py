@@ -74,10 +74,8 @@ def refuse_to_publish_unseen(session):
     ``If-Match`` of what it read."""
     if session.draft is None:
         return
-    changes = Change.filter_item(session.item)
-    settled = changes.filter(unpublished=False).order_by("-pk").values_list("pk", flat=True)
     authors = set(
-        changes.filter(pk__gt=settled.first() or 0, unpublished=True)
+        history.waiting_changes(session.item)
         .exclude(revision__user=session.user)
         .values_list("revision__user__username", flat=True)
     )
@@ -389,7 +387,7 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             # Nothing was recorded after the version named, yet what was read differs: it
             # was read as a change named by that version committed (the item read just
             # before its version), so the write merges with that change.
-            previous = self.version_before(instance, read_version)
+            previous = history.version_before(instance, read_version)
             if previous is not None:
                 session.check(previous, merge=True)
                 return
@@ -403,20 +401,6 @@ class ContentViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
             str(workflow.StaleEdit(instance, history.changes_since(instance, since)))
             + " Read it again and write on top of that."
         )
-
-    @staticmethod
-    def version_before(instance, version):
-        """The version recorded just before ``version`` (a change's id), if any."""
-        if not str(version).isdigit():
-            return None
-        earlier = (
-            Change.filter_item(instance)
-            .filter(pk__lt=int(version))
-            .order_by("-pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        return None if earlier is None else str(earlier)
 
     # History --------------------------------------------------------------------
 
